@@ -1,0 +1,238 @@
+import secrets
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.models import BaseModel
+
+HANDLE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def new_handle() -> str:
+    """A public, meaningless member identifier: no name or email leaks into public URLs."""
+    return "m-" + "".join(secrets.choice(HANDLE_ALPHABET) for _ in range(10))
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("email_verified_at", timezone.now())
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in with an email address.
+
+    Personal information: yes (name, email, language, public handle).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    email = models.EmailField(_("adresse courriel"), unique=True)
+    full_name = models.CharField(_("nom complet"), max_length=200)
+    handle = models.SlugField(_("identifiant public"), max_length=40, unique=True,
+                              default=new_handle)
+    preferred_language = models.CharField(
+        _("langue"), max_length=2, choices=settings.LANGUAGES, default="fr"
+    )
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+    profile_published = models.BooleanField(
+        _("profil public"), default=False,
+        help_text=_("Votre profil n'est visible par le public que si vous le publiez."),
+    )
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("utilisateur")
+        verbose_name_plural = _("utilisateurs")
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class Organisation(BaseModel):
+    """A school service centre, a private school network, a school, or a police force.
+
+    Personal information: no.
+    """
+
+    class Kind(models.TextChoices):
+        SERVICE_CENTRE = "service_centre", _("Centre de services scolaire")
+        PRIVATE_NETWORK = "private_network", _("Réseau d'écoles privées")
+        SCHOOL = "school", _("École")
+        POLICE_FORCE = "police_force", _("Corps de police")
+
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("nom"), max_length=200)
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        verbose_name=_("organisation mère"),
+    )
+    territory = models.ForeignKey(
+        "Territory", null=True, blank=True, on_delete=models.PROTECT, related_name="schools",
+        verbose_name=_("territoire"),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            # Only a school sits in a territory: that is what ties it to a police force.
+            models.CheckConstraint(
+                condition=Q(kind="school", territory__isnull=False) | Q(territory__isnull=True),
+                name="territory_only_for_schools",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="school") | Q(territory__isnull=False),
+                name="school_has_territory",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Territory(BaseModel):
+    """A municipality (or group of them) and the police force that serves it.
+
+    Personal information: no.
+    """
+
+    name = models.CharField(_("nom"), max_length=200)
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    police_force = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="territories_served", limit_choices_to={"kind": "police_force"},
+        verbose_name=_("corps de police"),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("territoire")
+        verbose_name_plural = _("territoires")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DpcpAgreement(BaseModel):
+    """An agreement (entente) between a police force and the DPCP; the Sexto kit needs one.
+
+    Personal information: no.
+    """
+
+    police_force = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="dpcp_agreements",
+        limit_choices_to={"kind": "police_force"}, verbose_name=_("corps de police"),
+    )
+    signed_on = models.DateField(_("signée le"))
+    ended_on = models.DateField(_("terminée le"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-signed_on"]
+        verbose_name = _("entente avec le DPCP")
+        verbose_name_plural = _("ententes avec le DPCP")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("signed_on")),
+                name="agreement_ends_after_signing",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.police_force} ({self.signed_on:%Y-%m-%d})"
+
+    def is_active_on(self, day) -> bool:
+        return self.signed_on <= day and (self.ended_on is None or day < self.ended_on)
+
+
+class Role(models.TextChoices):
+    STAFF = "staff", _("Personnel (apprenant)")
+    PRINCIPAL = "principal", _("Direction d'école")
+    REVIEWER = "reviewer", _("Évaluateur")
+    PROGRAM_AUTHOR = "program_author", _("Auteur de programme")
+    ORG_ADMIN = "org_admin", _("Administrateur d'organisation")
+    POLICE_LIAISON = "police_liaison", _("Agent de liaison policier")
+    PRIVACY_OFFICER = "privacy_officer", _("Responsable de la protection des renseignements personnels")
+    PLATFORM_ADMIN = "platform_admin", _("Administrateur de la plateforme")
+
+
+# Roles held across the whole platform rather than within one organisation.
+PLATFORM_ROLES = {Role.REVIEWER, Role.PROGRAM_AUTHOR, Role.PLATFORM_ADMIN}
+
+
+class Membership(BaseModel):
+    """A role a person holds, in an organisation or (for platform roles) across the platform.
+
+    Personal information: yes (links a person to a workplace and a role).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
+    granted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("rôle")
+        verbose_name_plural = _("rôles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="one_membership_per_role"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"], condition=Q(organisation__isnull=True),
+                name="one_platform_membership_per_role",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(role__in=[r.value for r in PLATFORM_ROLES], organisation__isnull=True)
+                    | (~Q(role__in=[r.value for r in PLATFORM_ROLES])
+                       & Q(organisation__isnull=False))
+                ),
+                name="platform_roles_have_no_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.organisation or _("plateforme")
+        return f"{self.user} · {self.get_role_display()} · {where}"

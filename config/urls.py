@@ -1,0 +1,16 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("core.urls")),
+    path("", include("accounts.urls")),
+    path("", include("training.urls")),
+    path("", include("badges.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=True,
+)

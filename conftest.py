@@ -1,0 +1,76 @@
+"""Shared test fixtures: a small fictional world with one person per role."""
+
+import datetime
+from types import SimpleNamespace
+
+import pytest
+
+from accounts.models import DpcpAgreement, Membership, Organisation, Role, Territory, User
+
+PASSWORD = "correct-horse-battery-staple-42"
+
+
+def make_user(email: str, name: str, **extra) -> User:
+    return User.objects.create_user(email=email, password=PASSWORD, full_name=name, **extra)
+
+
+@pytest.fixture
+def world(db):
+    """Organisations, territories and a person for each role.
+
+    - "Centre de services scolaire des Trois-Lacs" with two schools:
+      École des Pionniers (territory Val-Bleu, served by a force WITH an agreement) and
+      École du Ruisseau (territory Mont-Gris, served by a force WITHOUT one).
+    """
+    today = datetime.date.today()
+    force_ok = Organisation.objects.create(
+        kind=Organisation.Kind.POLICE_FORCE, name="Service de police de Val-Bleu", code="spvb"
+    )
+    force_none = Organisation.objects.create(
+        kind=Organisation.Kind.POLICE_FORCE, name="Régie de police du Mont-Gris", code="rpmg"
+    )
+    DpcpAgreement.objects.create(
+        police_force=force_ok, signed_on=today - datetime.timedelta(days=400)
+    )
+    val_bleu = Territory.objects.create(name="Val-Bleu", code="val-bleu", police_force=force_ok)
+    mont_gris = Territory.objects.create(
+        name="Mont-Gris", code="mont-gris", police_force=force_none
+    )
+    centre = Organisation.objects.create(
+        kind=Organisation.Kind.SERVICE_CENTRE,
+        name="Centre de services scolaire des Trois-Lacs", code="css-trois-lacs",
+    )
+    school = Organisation.objects.create(
+        kind=Organisation.Kind.SCHOOL, name="École des Pionniers", code="ecole-pionniers",
+        parent=centre, territory=val_bleu,
+    )
+    school_no_agreement = Organisation.objects.create(
+        kind=Organisation.Kind.SCHOOL, name="École du Ruisseau", code="ecole-ruisseau",
+        parent=centre, territory=mont_gris,
+    )
+
+    def member(email, name, role, organisation=None):
+        user = make_user(email, name)
+        Membership.objects.create(user=user, role=role, organisation=organisation)
+        return user
+
+    w = SimpleNamespace(
+        force_ok=force_ok, force_none=force_none, territory=val_bleu,
+        territory_no_agreement=mont_gris, centre=centre, school=school,
+        school_no_agreement=school_no_agreement, password=PASSWORD,
+    )
+    w.learner = member("ariane.tremblay@example.test", "Ariane Fictive", Role.STAFF, school)
+    w.ineligible_learner = member(
+        "bruno.gagnon@example.test", "Bruno Fictif", Role.STAFF, school_no_agreement
+    )
+    w.principal = member("claire.direction@example.test", "Claire Fictive", Role.PRINCIPAL, school)
+    w.org_admin = member("denis.admin@example.test", "Denis Fictif", Role.ORG_ADMIN, centre)
+    w.reviewer = member("eve.evaluation@example.test", "Ève Fictive", Role.REVIEWER)
+    w.author = member("felix.auteur@example.test", "Félix Fictif", Role.PROGRAM_AUTHOR)
+    w.police = member("gina.liaison@example.test", "Gina Fictive", Role.POLICE_LIAISON, force_ok)
+    w.platform_admin = member("henri.plateforme@example.test", "Henri Fictif", Role.PLATFORM_ADMIN)
+    w.outsider = make_user("ines.externe@example.test", "Inès Fictive")
+    for user in User.objects.all():
+        user.email_verified_at = user.date_joined
+        user.save(update_fields=["email_verified_at"])
+    return w
