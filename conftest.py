@@ -4,10 +4,26 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
+from django.utils import translation
 
 from accounts.models import DpcpAgreement, Membership, Organisation, Role, Territory, User
 
-PASSWORD = "correct-horse-battery-staple-42"
+PASSWORD = "correct-horse-battery-staple-42"  # noqa: S105 - test accounts only
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The `world` fixture creates a dozen accounts; Argon2 makes each one cost about a second.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _french_by_default():
+    # A request to an /en/ page leaves English active in this thread; later reverse() calls
+    # would then build /en/ URLs. Each test starts in French, the default language.
+    translation.activate("fr")
+    yield
+    translation.deactivate()
 
 
 def make_user(email: str, name: str, **extra) -> User:

@@ -173,6 +173,10 @@ class DpcpAgreement(BaseModel):
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("signed_on")),
                 name="agreement_ends_after_signing",
             ),
+            # The reference import finds an agreement by its force and signing date.
+            models.UniqueConstraint(
+                fields=["police_force", "signed_on"], name="one_agreement_per_force_and_date"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -189,7 +193,9 @@ class Role(models.TextChoices):
     PROGRAM_AUTHOR = "program_author", _("Auteur de programme")
     ORG_ADMIN = "org_admin", _("Administrateur d'organisation")
     POLICE_LIAISON = "police_liaison", _("Agent de liaison policier")
-    PRIVACY_OFFICER = "privacy_officer", _("Responsable de la protection des renseignements personnels")
+    PRIVACY_OFFICER = "privacy_officer", _(
+        "Responsable de la protection des renseignements personnels"
+    )
     PLATFORM_ADMIN = "platform_admin", _("Administrateur de la plateforme")
 
 
@@ -225,8 +231,8 @@ class Membership(BaseModel):
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=[r.value for r in PLATFORM_ROLES], organisation__isnull=True)
-                    | (~Q(role__in=[r.value for r in PLATFORM_ROLES])
+                    Q(role__in=[r.value for r in sorted(PLATFORM_ROLES)], organisation__isnull=True)
+                    | (~Q(role__in=[r.value for r in sorted(PLATFORM_ROLES)])
                        & Q(organisation__isnull=False))
                 ),
                 name="platform_roles_have_no_organisation",
@@ -236,3 +242,50 @@ class Membership(BaseModel):
     def __str__(self) -> str:
         where = self.organisation or _("plateforme")
         return f"{self.user} · {self.get_role_display()} · {where}"
+
+
+class JoinRequest(BaseModel):
+    """A person's declaration "I work at this school", waiting for an administrator's decision.
+
+    Personal information: yes (links a person to a workplace they declared).
+    Declaring a school grants nothing: nobody gives themselves a role. An administrator of the
+    school (or of its service centre or network) or a platform administrator approves it, and
+    only then is the staff role granted, through accounts.services.role_grant.
+    `accepted` is None while the request waits, then True (approved) or False (declined).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="join_requests")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="join_requests",
+        verbose_name=_("école"),
+    )
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("décidée par"),
+    )
+    accepted = models.BooleanField(_("acceptée"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("demande de rattachement")
+        verbose_name_plural = _("demandes de rattachement")
+        constraints = [
+            # One open question per person and school; a declined one may be asked again.
+            models.UniqueConstraint(
+                fields=["user", "organisation"], condition=Q(decided_at__isnull=True),
+                name="one_pending_join_request",
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_at__isnull=True, accepted__isnull=True)
+                | Q(decided_at__isnull=False, accepted__isnull=False),
+                name="join_request_decision_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.organisation}"
+
+    @property
+    def pending(self) -> bool:
+        return self.decided_at is None

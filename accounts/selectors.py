@@ -1,8 +1,9 @@
 """Read-only questions about people, organisations and roles."""
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
-from accounts.models import PLATFORM_ROLES, Membership, Organisation, Role, User
+from accounts.models import PLATFORM_ROLES, JoinRequest, Membership, Organisation, Role, User
 
 
 def user_has_role(user: User, role: str, *, organisation: Organisation | None = None) -> bool:
@@ -38,6 +39,60 @@ def organisations_administered_by(user: User) -> QuerySet[Organisation]:
     )
 
 
+def user_manages_people(user: User) -> bool:
+    """Whether the people page is for `user`: organisation and platform administrators."""
+    return user_has_role(user, Role.ORG_ADMIN) or user_is_platform_admin(user)
+
+
+def grantable_roles(granter: User) -> list[tuple[str, str]]:
+    """The roles worth offering `granter` in a form; role_grant_check still has the last word."""
+    platform_admin = user_is_platform_admin(granter)
+    return [
+        (role.value, role.label) for role in Role
+        if platform_admin or (role not in PLATFORM_ROLES and role != Role.POLICE_LIAISON)
+    ]
+
+
+def schools_grouped() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Schools for a select, grouped by service centre or network (for <optgroup>)."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    schools = Organisation.objects.filter(kind=Organisation.Kind.SCHOOL).select_related("parent")
+    for school in schools.order_by("parent__name", "name"):
+        label = school.parent.name if school.parent_id else _("Autres écoles")
+        groups.setdefault(label, []).append((str(school.pk), school.name))
+    return list(groups.items())
+
+
+def join_requests_pending_for_user(user: User) -> QuerySet[JoinRequest]:
+    return JoinRequest.objects.filter(user=user, decided_at__isnull=True).select_related(
+        "organisation"
+    )
+
+
+def join_requests_pending_in(organisations: QuerySet[Organisation]) -> QuerySet[JoinRequest]:
+    return (
+        JoinRequest.objects.filter(organisation__in=organisations, decided_at__isnull=True)
+        .select_related("user", "organisation")
+        .order_by("organisation__name", "created_at")
+    )
+
+
+def memberships_in(organisations: QuerySet[Organisation]) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(organisation__in=organisations)
+        .select_related("user", "organisation")
+        .order_by("organisation__name", "user__full_name", "role")
+    )
+
+
+def platform_memberships() -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(organisation__isnull=True)
+        .select_related("user")
+        .order_by("role", "user__full_name")
+    )
+
+
 def user_memberships(user: User) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related(
         "organisation", "organisation__territory", "organisation__territory__police_force"
@@ -51,10 +106,20 @@ def personal_data(user: User) -> dict:
         "full_name": user.full_name,
         "handle": user.handle,
         "preferred_language": user.preferred_language,
+        "email_verified_at": user.email_verified_at.isoformat() if user.email_verified_at else None,
         "profile_published": user.profile_published,
         "date_joined": user.date_joined.isoformat(),
         "memberships": [
             {"role": m.role, "organisation": m.organisation.name if m.organisation else None}
             for m in user_memberships(user)
+        ],
+        "join_requests": [
+            {
+                "organisation": r.organisation.name,
+                "created_at": r.created_at.isoformat(),
+                "decided_at": r.decided_at.isoformat() if r.decided_at else None,
+                "accepted": r.accepted,
+            }
+            for r in JoinRequest.objects.filter(user=user).select_related("organisation")
         ],
     }

@@ -1,4 +1,38 @@
-from django.urls import path  # noqa: F401
+"""French paths, translated for /en/ by the accounts catalog ("compte/" -> "account/")."""
+
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from accounts import views
 
 app_name = "accounts"
-urlpatterns: list = []
+urlpatterns = [
+    path(_("compte/inscription/"), views.signup, name="signup"),
+    path(_("compte/courriel/confirmer/<str:token>/"), views.verify_email, name="verify_email"),
+    path(_("compte/courriel/nouveau-lien/"), views.verify_email_resend,
+         name="verify_email_resend"),
+    path(_("compte/connexion/"), views.LoginView.as_view(), name="login"),
+    path(_("compte/deconnexion/"), views.LogoutView.as_view(), name="logout"),
+    path(_("compte/mot-de-passe/oublie/"), views.PasswordResetView.as_view(),
+         name="password_reset"),
+    path(_("compte/mot-de-passe/oublie/envoye/"), views.PasswordResetDoneView.as_view(),
+         name="password_reset_done"),
+    path(_("compte/mot-de-passe/nouveau/<uidb64>/<token>/"),
+         views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path(_("compte/mot-de-passe/nouveau/termine/"), views.PasswordResetCompleteView.as_view(),
+         name="password_reset_complete"),
+    path(_("compte/mot-de-passe/changer/"), views.PasswordChangeView.as_view(),
+         name="password_change"),
+    path(_("compte/mot-de-passe/change/"), views.PasswordChangeDoneView.as_view(),
+         name="password_change_done"),
+    path(_("compte/"), views.profile, name="profile"),
+    path(_("compte/ecole/"), views.join_request_new, name="join_request_create"),
+    path(_("personnes/"), views.people, name="people"),
+    path(_("personnes/roles/attribuer/"), views.people_role_grant, name="role_grant"),
+    path(_("personnes/roles/<uuid:membership_id>/retirer/"), views.people_role_revoke,
+         name="role_revoke"),
+    path(_("personnes/declarations/<uuid:join_request_id>/accepter/"),
+         views.people_join_request_approve, name="join_request_approve"),
+    path(_("personnes/declarations/<uuid:join_request_id>/refuser/"),
+         views.people_join_request_decline, name="join_request_decline"),
+]

@@ -42,7 +42,10 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """A single row locked while appending, so concurrent writers cannot fork the chain."""
+    """A single row locked while appending, so concurrent writers cannot fork the chain.
+
+    Personal information: no.
+    """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     sequence = models.BigIntegerField(default=0)

@@ -96,7 +96,8 @@ def audit_chain_verify() -> ChainReport:
             return ChainReport(checked, event.sequence, "missing entry before this one")
         if event.previous_digest != previous:
             return ChainReport(checked, event.sequence, "does not follow the previous entry")
-        if not hmac.compare_digest(event.digest, _digest(previous=previous, payload=_payload(event))):
+        expected = _digest(previous=previous, payload=_payload(event))
+        if not hmac.compare_digest(event.digest, expected):
             return ChainReport(checked, event.sequence, "content changed after it was written")
         previous = event.digest
         expected_sequence += 1

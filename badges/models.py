@@ -158,3 +158,7 @@ class Award(BaseModel):
     @property
     def status(self) -> str:
         return self.status_on()
+
+    @property
+    def status_label(self) -> str:
+        return self.Status(self.status).label

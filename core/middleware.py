@@ -14,5 +14,7 @@ class SecurityHeadersMiddleware:
         # Django admin ships inline scripts; it is for platform administrators only.
         if "/admin/" not in request.path:
             response.headers.setdefault("Content-Security-Policy", self.policy)
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
+        )
         return response

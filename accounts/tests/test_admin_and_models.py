@@ -1,0 +1,61 @@
+"""Django admin for accounts, and the models' privacy statement."""
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+
+from accounts.models import Membership
+from accounts.services import join_request_create
+
+
+@pytest.fixture
+def superuser(world):
+    from accounts.models import User
+
+    return User.objects.create_superuser(email="root.fictif@example.test", password="x" * 12,
+                                         full_name="Root Fictif")
+
+
+@pytest.mark.parametrize("model", ["user", "organisation", "territory", "dpcpagreement",
+                                   "membership", "joinrequest"])
+def test_admin_lists_and_searches(client, superuser, model):
+    client.force_login(superuser)
+    url = reverse(f"admin:accounts_{model}_changelist")
+    assert client.get(url).status_code == 200
+    assert client.get(url, {"q": "Fictif"}).status_code == 200
+
+
+def test_admin_adds_a_user_by_email(client, superuser):
+    from accounts.models import User
+
+    client.force_login(superuser)
+    response = client.post(reverse("admin:accounts_user_add"), {
+        "email": "nadia.fictive@example.test", "full_name": "Nadia Fictive",
+        "usable_password": "true",
+        "password1": "un-secret-bien-long-77", "password2": "un-secret-bien-long-77",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert User.objects.get(email="nadia.fictive@example.test").check_password(
+        "un-secret-bien-long-77")
+
+
+@pytest.mark.parametrize("model", ["membership", "joinrequest"])
+def test_roles_and_declarations_are_read_only_in_admin(client, world, superuser, model):
+    join_request = join_request_create(user=world.outsider, organisation=world.school)
+    obj = join_request if model == "joinrequest" else Membership.objects.first()
+    client.force_login(superuser)
+    assert client.get(reverse(f"admin:accounts_{model}_add")).status_code == 403
+    change = reverse(f"admin:accounts_{model}_change", args=[obj.pk])
+    response = client.get(change)
+    assert response.status_code == 200
+    assert 'name="_save"' not in response.content.decode()  # view only, no save button
+    assert client.post(change, {}).status_code == 403
+    assert client.post(reverse(f"admin:accounts_{model}_delete", args=[obj.pk]),
+                       {"post": "yes"}).status_code == 403
+    assert type(obj).objects.filter(pk=obj.pk).exists()
+
+
+def test_every_accounts_model_states_whether_it_holds_personal_information():
+    for model in apps.get_app_config("accounts").get_models():
+        doc = model.__doc__ or ""
+        assert "Personal information: yes" in doc or "Personal information: no" in doc, model

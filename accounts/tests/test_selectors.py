@@ -1,0 +1,45 @@
+"""Read-only questions about people and organisations (accounts.selectors)."""
+
+from accounts.models import Organisation, Role
+from accounts.selectors import (
+    grantable_roles,
+    organisations_administered_by,
+    personal_data,
+    schools_grouped,
+    user_manages_people,
+)
+from accounts.services import join_request_create
+
+
+def test_schools_are_grouped_by_service_centre_and_independent_ones_apart(world):
+    Organisation.objects.create(kind=Organisation.Kind.SCHOOL, name="Collège Fictif",
+                                code="college-fictif", territory=world.territory)
+    groups = dict(schools_grouped())
+    assert [name for _pk, name in groups["Centre de services scolaire des Trois-Lacs"]] == [
+        "École des Pionniers", "École du Ruisseau"]
+    assert [name for _pk, name in groups["Autres écoles"]] == ["Collège Fictif"]
+    every_school = {pk for schools in groups.values() for pk, _name in schools}
+    assert str(world.force_ok.pk) not in every_school and str(world.centre.pk) not in every_school
+
+
+def test_who_manages_people(world):
+    assert user_manages_people(world.org_admin) and user_manages_people(world.platform_admin)
+    assert not any(user_manages_people(u) for u in (world.learner, world.principal,
+                                                     world.reviewer, world.police))
+    assert set(organisations_administered_by(world.org_admin)) == {
+        world.centre, world.school, world.school_no_agreement}
+
+
+def test_grantable_roles(world):
+    offered = {value for value, _label in grantable_roles(world.org_admin)}
+    assert offered == {Role.STAFF, Role.PRINCIPAL, Role.ORG_ADMIN, Role.PRIVACY_OFFICER}
+    assert {value for value, _label in grantable_roles(world.platform_admin)} == set(Role.values)
+
+
+def test_personal_data_covers_roles_and_declarations(world):
+    join_request_create(user=world.learner, organisation=world.school_no_agreement)
+    data = personal_data(world.learner)
+    assert data["email"] == world.learner.email and data["handle"] == world.learner.handle
+    assert data["memberships"] == [{"role": "staff", "organisation": "École des Pionniers"}]
+    assert data["join_requests"][0]["organisation"] == "École du Ruisseau"
+    assert data["join_requests"][0]["accepted"] is None

@@ -1,0 +1,86 @@
+"""`sexto check --deploy` under production settings (DEBUG=0), in a fresh process each time.
+
+Settings are read once per process, so production settings can only be tested in a subprocess.
+"""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(sys.executable).parent / "sexto"
+PRODUCTION = {
+    "DEBUG": "0",
+    "SITE_URL": "https://sexto.example.org",
+    "ALLOWED_HOSTS": "sexto.example.org",
+}
+# Variables of the developer's or CI's shell that would change what is being tested; the
+# browser tests' conftest sets DJANGO_ALLOW_ASYNC_UNSAFE in this process, which the deploy check
+# rightly refuses.
+_CLEARED = {
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "DEBUG", "SECRET_KEY", "SECRET_KEY_FILE", "SITE_URL", "ALLOWED_HOSTS", "DATABASE_URL",
+    "AUDIT_KEY", "AUDIT_KEY_FILE", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_PRELOAD", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE",
+}
+
+
+def deploy_check(extra_env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in _CLEARED}
+    env.update(extra_env)
+    return subprocess.run(  # noqa: S603 - our own console script, fixed arguments
+        [str(SCRIPT), "check", "--deploy", *args],
+        capture_output=True, text=True, env=env, timeout=120, check=False,
+    )
+
+
+@pytest.fixture
+def secret_key() -> str:
+    return secrets.token_urlsafe(64)
+
+
+def test_missing_secret_key_fails_the_deploy_check():
+    result = deploy_check(PRODUCTION, "--fail-level", "WARNING")
+    assert result.returncode != 0
+    assert "security.W009" in result.stderr + result.stdout
+
+
+def test_short_secret_key_fails_the_deploy_check():
+    result = deploy_check({**PRODUCTION, "SECRET_KEY": "too-short"}, "--fail-level", "WARNING")
+    assert result.returncode != 0
+    assert "security.W009" in result.stderr + result.stdout
+
+
+def test_production_configuration_passes_the_deploy_check(secret_key):
+    result = deploy_check({**PRODUCTION, "SECRET_KEY": secret_key}, "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "System check identified no issues" in result.stdout
+
+
+def test_secret_key_file_is_accepted(secret_key, tmp_path):
+    key_file = tmp_path / "secret_key"
+    key_file.write_text(secret_key + "\n", encoding="utf-8")
+    result = deploy_check(
+        {**PRODUCTION, "SECRET_KEY_FILE": str(key_file)}, "--fail-level", "WARNING"
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_disabling_https_redirect_is_reported(secret_key):
+    result = deploy_check(
+        {**PRODUCTION, "SECRET_KEY": secret_key, "SECURE_SSL_REDIRECT": "0"},
+        "--fail-level", "WARNING",
+    )
+    assert result.returncode != 0
+    assert "security.W008" in result.stderr + result.stdout
+
+
+def test_debug_in_production_is_reported(secret_key):
+    result = deploy_check(
+        {**PRODUCTION, "SECRET_KEY": secret_key, "DEBUG": "1"}, "--fail-level", "WARNING"
+    )
+    assert result.returncode != 0
+    assert "security.W018" in result.stderr + result.stdout

@@ -1,0 +1,81 @@
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.urls import reverse
+
+from accounts.models import User
+from badges.models import Award, BadgeRequest
+from demo.data import DEMO_PASSWORD, PEOPLE
+
+OUR_APPS = {"audit", "accounts", "training", "badges"}
+
+
+def _row_counts() -> dict[str, int]:
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if model._meta.app_label in OUR_APPS
+    }
+
+
+def _demo() -> str:
+    out = StringIO()
+    call_command("demo", "--no-serve", stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_demo_prints_the_address_and_every_account():
+    output = _demo()
+    assert "http://127.0.0.1:8000/" in output
+    assert DEMO_PASSWORD in output
+    for person in PEOPLE:
+        assert person.email in output
+
+
+@pytest.mark.django_db
+def test_running_the_demo_twice_changes_nothing():
+    _demo()
+    first = _row_counts()
+    _demo()
+    assert _row_counts() == first
+    assert first["accounts.User"] == len(PEOPLE)
+
+
+@pytest.mark.django_db
+def test_demo_shows_every_stage_of_the_journey(client):
+    _demo()
+    architect = User.objects.get(email="architecte@demo.sexto.test")
+    award = Award.objects.get(recipient=architect, badge_class__slug="sexto-architecte")
+    assert award.published and award.answers_published and architect.profile_published
+    assert award.status == Award.Status.GRANTED
+    statuses = set(
+        BadgeRequest.objects.filter(badge_class__slug="sexto-architecte")
+        .values_list("status", flat=True)
+    )
+    assert statuses == {"requested", "revision_requested", "granted"}
+    ineligible = User.objects.get(email="hors.entente@demo.sexto.test")
+    assert not Award.objects.filter(recipient=ineligible).exists()
+    assert Award.objects.filter(
+        recipient__email="explorateur@demo.sexto.test", badge_class__slug="sexto-explorateur"
+    ).exists()
+
+    # The showcase attestation is public, with its answers.
+    response = client.get(f"/fr/attestations/{award.id}/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Preuve et attestation de développement professionnel" in body
+    assert "Question 1" in body and "Je rencontre d&#x27;abord" in body
+
+
+@pytest.mark.django_db
+def test_demo_logins_work_with_the_printed_password(client):
+    _demo()
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": "evaluation@demo.sexto.test", "password": DEMO_PASSWORD},
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("badges:review_queue")).status_code == 200
