@@ -8,6 +8,9 @@ from django.utils import translation
 
 from accounts.models import DpcpAgreement, Membership, Organisation, Role, Territory, User
 
+# Playwright fixtures for browser tests, whichever app they belong to.
+pytest_plugins = ["tests.browser.fixtures"]
+
 PASSWORD = "correct-horse-battery-staple-42"  # noqa: S105 - test accounts only
 
 

@@ -43,6 +43,14 @@ def award_current_for(*, user: User, badge_class: BadgeClass) -> Award | None:
     return None
 
 
+def user_holds_badge(*, user: User, slug: str) -> bool:
+    """Whether `user` holds a valid award of the badge class `slug` (the gate other apps use)."""
+    badge_class = BadgeClass.objects.filter(slug=slug).first()
+    if badge_class is None:
+        return False
+    return award_current_for(user=user, badge_class=badge_class) is not None
+
+
 def badge_requests_for_user(*, user: User) -> QuerySet[BadgeRequest]:
     return (
         BadgeRequest.objects.filter(applicant=user)

@@ -27,6 +27,7 @@ from badges.selectors import (
     award_current_for,
     badge_class_for_level,
     badge_request_open_for,
+    eligibility_summary_for_reviewer,
     reviewers_to_notify,
 )
 from core.exceptions import ApplicationError
@@ -282,8 +283,9 @@ def badge_request_review(
             record(action="badge_request.grant_refused", actor=reviewer, target=badge_request,
                    request=request, data={"reasons": refusal.reasons})
             raise ApplicationError(
-                _("Le badge ne peut pas être attribué : %(reasons)s")
-                % {"reasons": " ".join(refusal.messages)},
+                # Said to the reviewer, so in the reviewer's words rather than the learner's.
+                _("Le badge ne peut pas être attribué : %(reasons)s.")
+                % {"reasons": eligibility_summary_for_reviewer(refusal)},
                 code="ineligible", extra={"reasons": refusal.reasons},
             )
     with transaction.atomic():

@@ -6,6 +6,7 @@ See README.md ("Configuration") for the variables.
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_secret, env_str
@@ -16,6 +17,9 @@ VAR_DIR = Path(env_str("SEXTO_VAR_DIR", str(BASE_DIR / "var")))
 DEBUG = env_bool("DEBUG", False)
 # A development-only key is accepted only when DEBUG is on; the deploy check refuses it.
 SECRET_KEY = env_secret("SECRET_KEY") or ("insecure-dev-key-only-for-debug" if DEBUG else "")
+if not SECRET_KEY:
+    # Sessions, reset links and the audit chain depend on it: never start without one.
+    raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) must be set when DEBUG is off.")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

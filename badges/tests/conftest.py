@@ -3,7 +3,7 @@
 from types import SimpleNamespace
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from badges.services import badge_classes_sync
 from training.models import Level, LevelCompletion, Module, Program
@@ -22,15 +22,6 @@ QUESTIONS = [
 
 ANSWERS = {"q1": "Rencontrer, confisquer sans regarder, appeler la police.",
            "q2": "Toujours appeler le corps de police."}
-
-
-@pytest.fixture(autouse=True)
-def _french_first():
-    # A request to an /en/ page leaves English active in the test thread; reverse() in the
-    # next test would then build /en/ URLs.
-    translation.activate("fr")
-    yield
-    translation.activate("fr")
 
 
 @pytest.fixture

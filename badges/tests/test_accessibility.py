@@ -12,19 +12,18 @@ from badges.models import Award
 from badges.services import award_visibility_set, badge_level_completed, badge_request_review
 from badges.tests.conftest import complete
 from tests.browser.accessibility import assert_accessible
-from tests.browser.conftest import browser, browser_errors, page  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
 
-def _log_in(page, live_server, user) -> None:  # noqa: F811
+def _log_in(page, live_server, user) -> None:
     client = Client()
     client.force_login(user)
     page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
                                "url": live_server.url}])
 
 
-def _check(page, path: str, browser_errors) -> None:  # noqa: F811
+def _check(page, path: str, browser_errors) -> None:
     response = page.goto(path)
     assert response.status == 200, path
     expect(page.get_by_role("heading", level=1)).to_have_count(1)
@@ -32,7 +31,7 @@ def _check(page, path: str, browser_errors) -> None:  # noqa: F811
     assert browser_errors == []
 
 
-def test_learner_pages(page, live_server, browser_errors, world, program, submitted):  # noqa: F811
+def test_learner_pages(page, live_server, browser_errors, world, program, submitted):
     complete(world.learner, program.explorateur)
     award = badge_level_completed(user=world.learner, level=program.explorateur).award
     _log_in(page, live_server, world.learner)
@@ -53,7 +52,7 @@ def test_learner_pages(page, live_server, browser_errors, world, program, submit
     assert_accessible(page)
 
 
-def test_evidence_form_for_an_ineligible_learner(page, live_server, browser_errors, world,  # noqa: F811
+def test_evidence_form_for_an_ineligible_learner(page, live_server, browser_errors, world,
                                                  program):
     complete(world.ineligible_learner, program.architecte)
     _log_in(page, live_server, world.ineligible_learner)
@@ -66,7 +65,7 @@ def test_evidence_form_for_an_ineligible_learner(page, live_server, browser_erro
     assert_accessible(page)
 
 
-def test_reviewer_pages(page, live_server, browser_errors, world, program, submitted):  # noqa: F811
+def test_reviewer_pages(page, live_server, browser_errors, world, program, submitted):
     _log_in(page, live_server, world.reviewer)
     _check(page, reverse("badges:review_queue"), browser_errors)
     _check(page, reverse("badges:review_detail", args=[submitted.pk]), browser_errors)

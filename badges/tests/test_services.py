@@ -338,6 +338,18 @@ def test_level_completed_grants_an_automatic_badge_once(world, program):
         ("", "requested"), ("requested", "granted")]
 
 
+def test_user_holds_badge_follows_expiry_and_revocation(world, program):
+    from badges.selectors import user_holds_badge
+
+    assert not user_holds_badge(user=world.learner, slug="fictif-explorateur")
+    complete(world.learner, program.explorateur)
+    award = badge_level_completed(user=world.learner, level=program.explorateur).award
+    assert user_holds_badge(user=world.learner, slug="fictif-explorateur")
+    assert not user_holds_badge(user=world.learner, slug="inconnu")
+    Award.objects.filter(pk=award.pk).update(expires_at=timezone.now())
+    assert not user_holds_badge(user=world.learner, slug="fictif-explorateur")
+
+
 def test_level_completed_records_nothing_for_an_ineligible_person(world, program):
     complete(world.ineligible_learner, program.explorateur)
     result = badge_level_completed(user=world.ineligible_learner, level=program.explorateur)

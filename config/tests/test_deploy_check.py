@@ -42,10 +42,10 @@ def secret_key() -> str:
     return secrets.token_urlsafe(64)
 
 
-def test_missing_secret_key_fails_the_deploy_check():
-    result = deploy_check(PRODUCTION, "--fail-level", "WARNING")
+def test_missing_secret_key_stops_start_up_with_a_clear_message():
+    result = deploy_check(PRODUCTION)
     assert result.returncode != 0
-    assert "security.W009" in result.stderr + result.stdout
+    assert "SECRET_KEY (or SECRET_KEY_FILE) must be set" in result.stderr
 
 
 def test_short_secret_key_fails_the_deploy_check():

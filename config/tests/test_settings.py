@@ -30,7 +30,7 @@ def test_production_never_falls_back_to_the_development_key():
     result = sexto_shell("from django.conf import settings; print(settings.SECRET_KEY)",
                          {"DEBUG": "0"})
     assert result.returncode != 0
-    assert "The SECRET_KEY setting must not be empty" in result.stderr
+    assert "SECRET_KEY (or SECRET_KEY_FILE) must be set" in result.stderr
     assert "insecure" not in result.stdout
 
 

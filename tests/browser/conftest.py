@@ -1,83 +1,17 @@
-"""Browser tests: Playwright for Python driving Debian's Chromium against pytest-django's
-live server. We never download a browser: /usr/bin/chromium comes from `apt-get install chromium`.
+"""Browser tests: every test in this folder is marked `browser`.
 
-Every test in this folder is marked `browser`. Without Chromium they are skipped on a
-developer's machine, but fail in CI (CI=true), so that CI can never pass by skipping them.
+The fixtures (Debian's Chromium through Playwright, on pytest-django's live server) live in
+tests/browser/fixtures.py, which the root conftest.py loads for every app's browser tests.
 """
 
-import os
 from pathlib import Path
 
 import pytest
 
-from tests.browser.accessibility import assert_accessible
-
-# Playwright's sync API runs an asyncio event loop in the test thread; Django's ORM then refuses
-# to run there (SynchronousOnlyOperation), although nothing here is asynchronous.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",  # CI runs as root, where Chromium's sandbox cannot start
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 HERE = Path(__file__).resolve().parent
-
-__all__ = ["assert_accessible"]
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if HERE in Path(item.path).resolve().parents:
             item.add_marker(pytest.mark.browser)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(
-                f"{CHROMIUM} is missing, and browser tests must run in CI: "
-                "apt-get install -y chromium (.ci/run installs it)",
-                pytrace=False,
-            )
-        pytest.skip(f"Debian's Chromium is not installed ({CHROMIUM}): apt-get install -y chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        yield chromium
-        chromium.close()
-
-
-def _keep_console_error(message, errors: list[str]) -> None:
-    # Chromium asks for /favicon.ico on its own; that request is not the page's doing.
-    if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
-        errors.append(f"console error: {message.text} ({message.location.get('url', '')})")
-
-
-@pytest.fixture
-def browser_errors():
-    """JavaScript errors and console errors (a CSP violation is one) seen during the test."""
-    return []
-
-
-@pytest.fixture
-def page(browser, live_server, transactional_db, browser_errors):
-    """A fresh browser profile (no cookies) on the live server, asking for French first."""
-    context = browser.new_context(
-        base_url=live_server.url, locale="fr-CA", extra_http_headers={"Accept-Language": "fr-CA,fr"}
-    )
-    context.set_default_timeout(10_000)
-    new_page = context.new_page()
-    new_page.on("pageerror", lambda error: browser_errors.append(f"page error: {error}"))
-    new_page.on("console", lambda message: _keep_console_error(message, browser_errors))
-    yield new_page
-    context.close()

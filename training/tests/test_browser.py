@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - the Playwright fixtures are imported by name and used as arguments.
 """The training pages in a real browser: htmx scenario, focus, no-JS path, accessibility (axe).
 
 Uses the Playwright fixtures of tests/browser (Debian's Chromium, never a downloaded one).
@@ -11,7 +10,6 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.browser.accessibility import assert_accessible
-from tests.browser.conftest import browser, browser_errors, page  # noqa: F401
 from training.content import content_load
 from training.services import module_progress_record, quiz_submit
 from training.tests.conftest import CORRECT_QUIZ, MINI

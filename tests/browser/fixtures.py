@@ -1,0 +1,73 @@
+"""Browser fixtures: Playwright for Python driving Debian's Chromium on pytest-django's live
+server. The root conftest.py loads this module, so any app's browser tests may use them.
+
+We never download a browser: /usr/bin/chromium comes from `apt-get install chromium`. Without
+it, browser tests are skipped on a developer's machine but fail in CI (CI=true), so that CI can
+never pass by skipping them.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # CI runs as root, where Chromium's sandbox cannot start
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(
+                f"{CHROMIUM} is missing, and browser tests must run in CI: "
+                "apt-get install -y chromium (.ci/run installs it)",
+                pytrace=False,
+            )
+        pytest.skip(f"Debian's Chromium is not installed ({CHROMIUM}): apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    # Once started, Playwright's sync API keeps an asyncio event loop in the test thread for
+    # the rest of the session; Django's ORM would then refuse to run (SynchronousOnlyOperation)
+    # although nothing here is asynchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield chromium
+        chromium.close()
+
+
+def _keep_console_error(message, errors: list[str]) -> None:
+    # Chromium asks for /favicon.ico on its own; that request is not the page's doing.
+    if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+        errors.append(f"console error: {message.text} ({message.location.get('url', '')})")
+
+
+@pytest.fixture
+def browser_errors():
+    """JavaScript errors and console errors (a CSP violation is one) seen during the test."""
+    return []
+
+
+@pytest.fixture
+def page(browser, live_server, transactional_db, browser_errors):
+    """A fresh browser profile (no cookies) on the live server, asking for French first."""
+    context = browser.new_context(
+        base_url=live_server.url, locale="fr-CA", extra_http_headers={"Accept-Language": "fr-CA,fr"}
+    )
+    context.set_default_timeout(10_000)
+    new_page = context.new_page()
+    new_page.on("pageerror", lambda error: browser_errors.append(f"page error: {error}"))
+    new_page.on("console", lambda message: _keep_console_error(message, browser_errors))
+    yield new_page
+    context.close()
