@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "training",
     "badges",
     "demo",
+    "bench",
 ]
 
 MIDDLEWARE = [

@@ -50,7 +50,8 @@ def test_compiled_catalog_matches_its_source(po_path):
 
 
 def _msgids(po_path: Path) -> set[tuple[str, str]]:
-    return {(entry.msgctxt or "", entry.msgid) for entry in polib.pofile(str(po_path)) if entry.msgid}
+    catalog = polib.pofile(str(po_path))
+    return {(entry.msgctxt or "", entry.msgid) for entry in catalog if entry.msgid}
 
 
 @pytest.mark.parametrize("folder", ["", "accounts", "training", "badges"])
