@@ -10,6 +10,8 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import DpcpAgreement, JoinRequest, Membership, Organisation, Territory, User
+from accounts.selectors import user_is_platform_admin
+from audit.services import record
 
 
 class UserCreationAdminForm(AdminUserCreationForm):
@@ -22,6 +24,47 @@ class UserChangeAdminForm(UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+
+class ReferenceDataAdmin(admin.ModelAdmin):
+    """Police forces, territories, agreements, organisations: kept by platform administrators.
+
+    Whether a school's staff may receive the badge hangs on this data, so every change made
+    here is written to the audit log as well as to Django's admin history.
+    """
+
+    def _platform_admin(self, request) -> bool:
+        return user_is_platform_admin(request.user)
+
+    def has_module_permission(self, request):
+        return self._platform_admin(request) or super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._platform_admin(request) or super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return self._platform_admin(request) or super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._platform_admin(request) or super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._platform_admin(request) or super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        record(action="reference.changed" if change else "reference.created",
+               actor=request.user, target=obj, request=request,
+               data={"fields": sorted(form.changed_data)})
+
+    def delete_model(self, request, obj):
+        record(action="reference.deleted", actor=request.user, target=obj, request=request)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            record(action="reference.deleted", actor=request.user, target=obj, request=request)
+        super().delete_queryset(request, queryset)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -82,7 +125,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ReferenceDataAdmin):
     list_display = ("name", "code", "kind", "parent", "territory")
     list_filter = ("kind",)
     search_fields = ("name", "code")
@@ -92,7 +135,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Territory)
-class TerritoryAdmin(admin.ModelAdmin):
+class TerritoryAdmin(ReferenceDataAdmin):
     list_display = ("name", "code", "police_force")
     list_filter = ("police_force",)
     search_fields = ("name", "code", "police_force__name")
@@ -101,7 +144,7 @@ class TerritoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(DpcpAgreement)
-class DpcpAgreementAdmin(admin.ModelAdmin):
+class DpcpAgreementAdmin(ReferenceDataAdmin):
     list_display = ("police_force", "signed_on", "ended_on")
     list_filter = ("police_force", "signed_on", "ended_on")
     search_fields = ("police_force__name", "police_force__code")

@@ -14,5 +14,6 @@ def nav(request):
             "is_reviewer": Role.REVIEWER in roles or platform_admin,
             "is_author": Role.PROGRAM_AUTHOR in roles or platform_admin,
             "manages_people": Role.ORG_ADMIN in roles or platform_admin,
+            "is_platform_admin": platform_admin,
         }
     }

@@ -25,7 +25,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "accounts.admin_site.SextoAdminConfig",  # django.contrib.admin, open to platform admins
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -59,3 +59,29 @@ def test_every_accounts_model_states_whether_it_holds_personal_information():
     for model in apps.get_app_config("accounts").get_models():
         doc = model.__doc__ or ""
         assert "Personal information: yes" in doc or "Personal information: no" in doc, model
+
+
+def test_platform_admin_role_opens_the_admin_without_django_staff_flags(client, world):
+    assert not world.platform_admin.is_staff
+    client.force_login(world.platform_admin)
+    assert client.get(reverse("admin:index")).status_code == 200
+    response = client.post(reverse("admin:accounts_territory_add"), {
+        "name": "Lac-Fictif", "code": "lac-fictif", "police_force": world.force_ok.pk,
+    })
+    assert response.status_code == 302
+    from accounts.models import Territory
+    from audit.models import AuditEvent
+
+    territory = Territory.objects.get(code="lac-fictif")
+    event = AuditEvent.objects.get(action="reference.created", target_id=str(territory.pk))
+    assert event.actor == world.platform_admin
+    # Users and their flags stay with Django superusers.
+    assert client.get(reverse("admin:accounts_user_changelist")).status_code == 403
+
+
+@pytest.mark.parametrize("who", ["org_admin", "reviewer", "learner", "police"])
+def test_other_roles_are_sent_to_the_admin_login(client, world, who):
+    client.force_login(getattr(world, who))
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert reverse("admin:login") in response["Location"]
