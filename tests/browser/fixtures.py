@@ -53,6 +53,12 @@ def _keep_console_error(message, errors: list[str]) -> None:
         errors.append(f"console error: {message.text} ({message.location.get('url', '')})")
 
 
+def watch_for_errors(page, errors: list[str]) -> None:
+    """Collect the page's JavaScript and console errors (a CSP violation is one) in `errors`."""
+    page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
+    page.on("console", lambda message: _keep_console_error(message, errors))
+
+
 @pytest.fixture
 def browser_errors():
     """JavaScript errors and console errors (a CSP violation is one) seen during the test."""
@@ -67,7 +73,6 @@ def page(browser, live_server, transactional_db, browser_errors):
     )
     context.set_default_timeout(10_000)
     new_page = context.new_page()
-    new_page.on("pageerror", lambda error: browser_errors.append(f"page error: {error}"))
-    new_page.on("console", lambda message: _keep_console_error(message, browser_errors))
+    watch_for_errors(new_page, browser_errors)
     yield new_page
     context.close()
