@@ -14,6 +14,20 @@ pytest_plugins = ["tests.browser.fixtures"]
 PASSWORD = "correct-horse-battery-staple-42"  # noqa: S105 - test accounts only
 
 
+@pytest.fixture(scope="session")
+def signing_keyring():
+    """The run's credential signing keyring, at SEXTO_SIGNING_KEYS_FILE (tests/environment.py).
+
+    Created once per run: generating its RSA key takes about a second.
+    """
+    from credentials.keys import keyring_file, keyring_generate, keyring_load, keyring_write
+
+    path = keyring_file()
+    if not path.exists():
+        keyring_write(keyring_generate(), path)
+    return keyring_load()
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # The `world` fixture creates a dozen accounts; Argon2 makes each one cost about a second.

@@ -250,10 +250,11 @@ def review_decide(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
 # --- Public pages ---------------------------------------------------------------------------
 
 
-@require_safe
-def attestation(request: HttpRequest, award_id: uuid.UUID) -> HttpResponse:
-    award = access._get_award_for_attestation(request, award_id)
-    return render(request, "badges/attestation.html", {
+def attestation_render(request: HttpRequest, award: Award, *,
+                       template_name: str = "badges/attestation.html",
+                       extra: dict | None = None) -> HttpResponse:
+    """The attestation page; the credentials app renders it with its downloads added."""
+    return render(request, template_name, {
         "award": award,
         "program": selectors.award_program(award=award),
         "level_kind": LevelKind(award.badge_class.level_kind).label
@@ -261,7 +262,13 @@ def attestation(request: HttpRequest, award_id: uuid.UUID) -> HttpResponse:
         "status": award.status,
         "Status": Award.Status,
         "is_recipient": request.user.is_authenticated and request.user.pk == award.recipient_id,
+        **(extra or {}),
     })
+
+
+@require_safe
+def attestation(request: HttpRequest, award_id: uuid.UUID) -> HttpResponse:
+    return attestation_render(request, access._get_award_for_attestation(request, award_id))
 
 
 @require_safe

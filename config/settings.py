@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "accounts",
     "training",
     "badges",
+    "credentials",
     "demo",
     "bench",
 ]
@@ -148,6 +149,10 @@ EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Sexto <no-reply@sexto.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# The issuer named in every credential (Open Badges Profile). Signing keys: credentials/keys.py.
+SEXTO_ISSUER_NAME = env_str("SEXTO_ISSUER_NAME", "Sexto")
+SEXTO_ISSUER_EMAIL = env_str("SEXTO_ISSUER_EMAIL", "badges@sexto.localhost")
 
 # The audit chain is keyed; a separate key lets the audit key be rotated apart from sessions.
 AUDIT_KEY = env_secret("AUDIT_KEY") or SECRET_KEY

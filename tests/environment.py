@@ -11,5 +11,13 @@ tested in subprocesses (config/tests/test_deploy_check.py).
 """
 
 import os
+import tempfile
 
 os.environ.setdefault("DEBUG", "1")
+# Nothing a test run writes (the demo's signing keyring, collected files) lands in the
+# checkout's var/: each run gets its own folder.
+os.environ.setdefault("SEXTO_VAR_DIR", tempfile.mkdtemp(prefix="sexto-tests-"))
+# The credential signing keyring of the run (created on first use by the `signing_keyring`
+# fixture): pytest-django switches DEBUG off, where only an explicit keyring is accepted.
+os.environ.setdefault("SEXTO_SIGNING_KEYS_FILE",
+                      os.path.join(os.environ["SEXTO_VAR_DIR"], "signing-keys.json"))

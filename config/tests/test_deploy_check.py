@@ -25,6 +25,7 @@ _CLEARED = {
     "DEBUG", "SECRET_KEY", "SECRET_KEY_FILE", "SITE_URL", "ALLOWED_HOSTS", "DATABASE_URL",
     "AUDIT_KEY", "AUDIT_KEY_FILE", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
     "SECURE_HSTS_PRELOAD", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE",
+    "SEXTO_SIGNING_KEYS", "SEXTO_SIGNING_KEYS_FILE",
 }
 
 
@@ -42,6 +43,12 @@ def secret_key() -> str:
     return secrets.token_urlsafe(64)
 
 
+@pytest.fixture
+def keys(signing_keyring) -> dict[str, str]:
+    """A production deployment signs credentials: its keyring is part of the configuration."""
+    return {"SEXTO_SIGNING_KEYS_FILE": os.environ["SEXTO_SIGNING_KEYS_FILE"]}
+
+
 def test_missing_secret_key_stops_start_up_with_a_clear_message():
     result = deploy_check(PRODUCTION)
     assert result.returncode != 0
@@ -54,33 +61,48 @@ def test_short_secret_key_fails_the_deploy_check():
     assert "security.W009" in result.stderr + result.stdout
 
 
-def test_production_configuration_passes_the_deploy_check(secret_key):
-    result = deploy_check({**PRODUCTION, "SECRET_KEY": secret_key}, "--fail-level", "WARNING")
+def test_production_configuration_passes_the_deploy_check(secret_key, keys):
+    result = deploy_check({**PRODUCTION, "SECRET_KEY": secret_key, **keys},
+                          "--fail-level", "WARNING")
     assert result.returncode == 0, result.stderr + result.stdout
     assert "System check identified no issues" in result.stdout
 
 
-def test_secret_key_file_is_accepted(secret_key, tmp_path):
+def test_missing_signing_keys_fail_the_check_loudly(secret_key):
+    result = deploy_check({**PRODUCTION, "SECRET_KEY": secret_key})
+    assert result.returncode != 0
+    assert "credentials.E001" in result.stderr
+    assert "No credential signing key is configured" in result.stderr
+
+
+def test_malformed_signing_keys_fail_the_check(secret_key):
+    result = deploy_check({**PRODUCTION, "SECRET_KEY": secret_key,
+                           "SEXTO_SIGNING_KEYS": '{"keys": [{"type": "Ed25519"}]}'})
+    assert result.returncode != 0
+    assert "credentials.E002" in result.stderr and "malformed" in result.stderr
+
+
+def test_secret_key_file_is_accepted(secret_key, keys, tmp_path):
     key_file = tmp_path / "secret_key"
     key_file.write_text(secret_key + "\n", encoding="utf-8")
     result = deploy_check(
-        {**PRODUCTION, "SECRET_KEY_FILE": str(key_file)}, "--fail-level", "WARNING"
+        {**PRODUCTION, "SECRET_KEY_FILE": str(key_file), **keys}, "--fail-level", "WARNING"
     )
     assert result.returncode == 0, result.stderr + result.stdout
 
 
-def test_disabling_https_redirect_is_reported(secret_key):
+def test_disabling_https_redirect_is_reported(secret_key, keys):
     result = deploy_check(
-        {**PRODUCTION, "SECRET_KEY": secret_key, "SECURE_SSL_REDIRECT": "0"},
+        {**PRODUCTION, "SECRET_KEY": secret_key, "SECURE_SSL_REDIRECT": "0", **keys},
         "--fail-level", "WARNING",
     )
     assert result.returncode != 0
     assert "security.W008" in result.stderr + result.stdout
 
 
-def test_debug_in_production_is_reported(secret_key):
+def test_debug_in_production_is_reported(secret_key, keys):
     result = deploy_check(
-        {**PRODUCTION, "SECRET_KEY": secret_key, "DEBUG": "1"}, "--fail-level", "WARNING"
+        {**PRODUCTION, "SECRET_KEY": secret_key, "DEBUG": "1", **keys}, "--fail-level", "WARNING"
     )
     assert result.returncode != 0
     assert "security.W018" in result.stderr + result.stdout

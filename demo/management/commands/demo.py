@@ -3,6 +3,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
+from badges.models import Award
+from credentials.keys import keyring_ensure_demo
+from credentials.services import credential_for_award
 from demo.data import DEMO_PASSWORD, PEOPLE, demo_data_load
 
 
@@ -27,6 +30,10 @@ class Command(BaseCommand):
         # the welcome text below, so they go nowhere.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             demo_data_load()
+        # Credentials name the address they were issued at: sign them for this one.
+        keyring_ensure_demo()
+        for award in Award.objects.select_related("badge_class", "recipient"):
+            credential_for_award(award=award)
         self._print_welcome(port)
         if no_serve:
             return

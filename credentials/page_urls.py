@@ -1,0 +1,13 @@
+"""Pages under /fr/ and /en/: the attestation (with its credential by content negotiation)
+and its PDF. The attestation path is the badges app's, matched here first."""
+
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from credentials import views
+
+app_name = "credential_pages"
+urlpatterns = [
+    path(_("attestations/<uuid:award_id>/"), views.attestation, name="attestation"),
+    path(_("attestations/<uuid:award_id>/pdf/"), views.attestation_pdf, name="attestation_pdf"),
+]

@@ -1,0 +1,64 @@
+"""Issuing and revoking credentials: the one pipeline every award goes through.
+
+credential_for_award: compose the OpenBadgeCredential, sign it (Data Integrity, checked
+against the public key before it leaves, and VC-JWT), store it. A stored credential is reused
+as long as what it says is unchanged; a new site address or a change of what the member
+publishes signs it again.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from credentials.compose import open_badge_credential
+from credentials.models import IssuedCredential
+from credentials.signing import sign_data_integrity, sign_vc_jwt
+from credentials.status import status_index_allocate, status_list_current
+
+
+def _unsigned(document: dict) -> dict:
+    return {key: value for key, value in document.items() if key != "proof"}
+
+
+def _sign_into(credential: IssuedCredential, unsigned: dict) -> None:
+    credential.document = sign_data_integrity(unsigned)
+    credential.jwt = sign_vc_jwt(unsigned)
+    credential.signed_at = timezone.now()
+
+
+def credential_for_award(*, award) -> IssuedCredential:
+    """The award's signed credential, issued on first use and kept current."""
+    credential = IssuedCredential.objects.filter(award=award).select_related(
+        "status_list").first()
+    if credential is not None:
+        unsigned = open_badge_credential(
+            award=award, status_list=credential.status_list,
+            status_index=credential.status_index, salt=credential.identity_salt)
+        if _unsigned(credential.document) != unsigned:
+            _sign_into(credential, unsigned)
+            credential.save(update_fields=["document", "jwt", "signed_at", "updated_at"])
+        return credential
+    # Two requests may race to issue the same award, or for the same random index: the
+    # database's unique constraints decide, and the loser takes what the winner stored.
+    for _attempt in range(5):
+        status_list = status_list_current()
+        credential = IssuedCredential(
+            award=award, status_list=status_list,
+            status_index=status_index_allocate(status_list),
+            identity_salt=secrets.token_hex(16),
+        )
+        _sign_into(credential, open_badge_credential(
+            award=award, status_list=status_list, status_index=credential.status_index,
+            salt=credential.identity_salt))
+        try:
+            with transaction.atomic():
+                credential.save()
+            return credential
+        except IntegrityError:
+            existing = IssuedCredential.objects.filter(award=award).first()
+            if existing is not None:
+                return existing
+    raise IntegrityError("No free status list index after five attempts")

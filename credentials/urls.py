@@ -1,0 +1,24 @@
+"""Machine-readable documents at stable addresses, outside the /fr/ and /en/ prefixes."""
+
+from django.urls import path
+
+from credentials import views
+
+app_name = "credentials"
+urlpatterns = [
+    path(".well-known/did.json", views.did_json, name="did"),
+    path("ob/v3/issuer.json", views.issuer_json, name="issuer"),
+    path("ob/v3/achievements/<slug:slug>/", views.achievement_json, name="achievement"),
+    path("ob/v3/achievements/<slug:slug>/en/", views.achievement_json_en,
+         name="achievement_en"),
+    path("ob/v3/status/<uuid:list_id>/", views.status_list_json, name="status_list"),
+    path("ob/v3/credentials/<uuid:award_id>.json", views.credential_json,
+         name="credential_json"),
+    path("ob/v3/credentials/<uuid:award_id>.jwt", views.credential_jwt, name="credential_jwt"),
+    path("ob/v3/credentials/<uuid:award_id>.png", views.credential_png, name="credential_png"),
+    path("ob/v3/credentials/<uuid:award_id>.svg", views.credential_svg, name="credential_svg"),
+    path("ob/v2/issuer.json", views.ob2_issuer, name="ob2_issuer"),
+    path("ob/v2/badges/<slug:slug>.json", views.ob2_badge_class, name="ob2_badge_class"),
+    path("ob/v2/assertions/<uuid:award_id>.json", views.ob2_assertion, name="ob2_assertion"),
+    path("ob/v2/assertions/<uuid:award_id>.png", views.ob2_png, name="ob2_png"),
+]

@@ -1,0 +1,235 @@
+"""Public credential documents: DID, issuer, achievements, credentials, status lists, OB 2.0.
+
+Machine-readable documents are public JSON with CORS open (web wallets and verifiers fetch them
+from other origins). A credential of an award follows the attestation's rule: published, or
+seen by its recipient or a reviewer; everyone else gets 404.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import get_language
+from django.views.decorators.http import require_safe
+
+from badges import views as badges_views
+from badges.access import _get_award_for_attestation
+from badges.models import BadgeClass
+from core.text import localized
+from credentials import ob2
+from credentials.baking import png_bake, svg_bake
+from credentials.compose import CONTEXT, achievement, badge_artwork, issuer_profile
+from credentials.did import did_document
+from credentials.keys import keyring_load
+from credentials.models import StatusList
+from credentials.pdf import attestation_pdf_render
+from credentials.selectors import attestation_pdf_data
+from credentials.services import credential_for_award
+from credentials.status import STATUS_LIST_TTL_SECONDS, status_list_credential
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+JSON_LD = "application/ld+json"
+# What a client asks for when it wants the credential rather than the page.
+CREDENTIAL_MEDIA_TYPES = ("application/vc+ld+json", "application/vc", JSON_LD,
+                          "application/json")
+
+
+def _json(data: dict, *, content_type: str = "application/json", status: int = 200,
+          download: str = "") -> HttpResponse:
+    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2),
+                            content_type=f"{content_type}; charset=utf-8", status=status)
+    response["Access-Control-Allow-Origin"] = "*"
+    if download:
+        response["Content-Disposition"] = f'attachment; filename="{download}"'
+    return response
+
+
+def _badge_file(badge_class, extension: str) -> bytes:
+    """The badge's artwork, read from the app's static files (baked copies are made per award)."""
+    return (STATIC_DIR / badge_artwork(badge_class, extension)).read_bytes()
+
+
+# --- Issuer and achievements -----------------------------------------------------------------
+
+
+@require_safe
+def did_json(request: HttpRequest) -> HttpResponse:
+    response = _json(did_document(keyring_load()), content_type="application/did+json")
+    patch_cache_control(response, public=True, max_age=3600)
+    return response
+
+
+@require_safe
+def issuer_json(request: HttpRequest) -> HttpResponse:
+    return _json({"@context": CONTEXT, **issuer_profile()}, content_type=JSON_LD)
+
+
+def _achievement_response(slug: str, language: str) -> HttpResponse:
+    badge_class = get_object_or_404(BadgeClass, slug=slug)
+    return _json({"@context": CONTEXT, **achievement(badge_class, language)},
+                 content_type=JSON_LD)
+
+
+@require_safe
+def achievement_json(request: HttpRequest, slug: str) -> HttpResponse:
+    return _achievement_response(slug, "fr")
+
+
+@require_safe
+def achievement_json_en(request: HttpRequest, slug: str) -> HttpResponse:
+    return _achievement_response(slug, "en")
+
+
+@require_safe
+def status_list_json(request: HttpRequest, list_id: uuid.UUID) -> HttpResponse:
+    status_list = get_object_or_404(StatusList, pk=list_id)
+    response = _json(status_list_credential(status_list), content_type="application/vc+ld+json")
+    # Verifiers may cache it a little; a revocation shows within this delay.
+    patch_cache_control(response, public=True, max_age=STATUS_LIST_TTL_SECONDS)
+    return response
+
+
+# --- One award's credential ------------------------------------------------------------------
+
+
+def _download_name(award, extension: str) -> str:
+    return f"sexto-{award.badge_class.slug}-{award.pk}.{extension}"
+
+
+@require_safe
+def credential_json(request: HttpRequest, award_id: uuid.UUID) -> HttpResponse:
+    award = _get_award_for_attestation(request, award_id)
+    credential = credential_for_award(award=award)
+    return _json(credential.document, content_type="application/vc+ld+json",
+                 download=_download_name(award, "json"))
+
+
+@require_safe
+def credential_jwt(request: HttpRequest, award_id: uuid.UUID) -> HttpResponse:
+    award = _get_award_for_attestation(request, award_id)
+    response = HttpResponse(credential_for_award(award=award).jwt, content_type="application/jwt")
+    response["Content-Disposition"] = f'attachment; filename="{_download_name(award, "jwt")}"'
+    return response
+
+
+@require_safe
+def credential_png(request: HttpRequest, award_id: uuid.UUID) -> HttpResponse:
+    award = _get_award_for_attestation(request, award_id)
+    credential = credential_for_award(award=award)
+    baked = png_bake(_badge_file(award.badge_class, "png"), keyword="openbadgecredential",
+                     text=json.dumps(credential.document, ensure_ascii=False))
+    response = HttpResponse(baked, content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="{_download_name(award, "png")}"'
+    return response
+
+
+@require_safe
+def credential_svg(request: HttpRequest, award_id: uuid.UUID) -> HttpResponse:
+    award = _get_award_for_attestation(request, award_id)
+    credential = credential_for_award(award=award)
+    baked = svg_bake(_badge_file(award.badge_class, "svg").decode("utf-8"),
+                     credential=json.dumps(credential.document, ensure_ascii=False))
+    response = HttpResponse(baked, content_type="image/svg+xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_download_name(award, "svg")}"'
+    return response
+
+
+def _wants_credential(request: HttpRequest) -> bool:
+    """True when the Accept header prefers a credential media type to HTML (no header: HTML)."""
+    preferred = request.get_preferred_type(["text/html", *CREDENTIAL_MEDIA_TYPES])
+    return preferred is not None and preferred != "text/html"
+
+
+@require_safe
+def attestation(request: HttpRequest, award_id: uuid.UUID) -> HttpResponse:
+    """The attestation page, or its credential when the client asks for JSON."""
+    award = _get_award_for_attestation(request, award_id)
+    if _wants_credential(request):
+        response = _json(credential_for_award(award=award).document,
+                         content_type="application/vc+ld+json")
+    else:
+        response = badges_views.attestation_render(
+            request, award, template_name="credentials/attestation.html",
+            extra={"downloads": _downloads(award), "linkedin_url": _linkedin_url(award)})
+    patch_vary_headers(response, ["Accept"])
+    return response
+
+
+def _linkedin_url(award) -> str:
+    """LinkedIn's "Add to profile" form for a certification, filled in from the award."""
+    granted = award.granted_at
+    query = {
+        "startTask": "CERTIFICATION_NAME",
+        "name": localized(award.badge_class.name),
+        "organizationName": settings.SEXTO_ISSUER_NAME,
+        "issueYear": granted.year,
+        "issueMonth": granted.month,
+        "certUrl": settings.SITE_URL + reverse("badges:attestation", args=[award.pk]),
+        "certId": str(award.pk),
+    }
+    if award.expires_at:
+        query.update(expirationYear=award.expires_at.year,
+                     expirationMonth=award.expires_at.month)
+    return "https://www.linkedin.com/profile/add?" + urlencode(query)
+
+
+def _downloads(award) -> dict:
+    links = {
+        name: reverse(f"credentials:{name}", args=[award.pk])
+        for name in ("credential_json", "credential_jwt", "credential_png", "credential_svg",
+                     "ob2_assertion", "ob2_png")
+    }
+    links["pdf"] = reverse("credential_pages:attestation_pdf", args=[award.pk])
+    return links
+
+
+@require_safe
+def attestation_pdf(request: HttpRequest, award_id: uuid.UUID) -> HttpResponse:
+    award = _get_award_for_attestation(request, award_id)
+    language = (get_language() or "fr")[:2]
+    response = HttpResponse(attestation_pdf_render(attestation_pdf_data(award, language)),
+                            content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="{_download_name(award, f"{language}.pdf")}"')
+    return response
+
+
+# --- Open Badges 2.0 ----------------------------------------------------------------------------
+
+
+@require_safe
+def ob2_issuer(request: HttpRequest) -> HttpResponse:
+    return _json(ob2.issuer(), content_type=JSON_LD)
+
+
+@require_safe
+def ob2_badge_class(request: HttpRequest, slug: str) -> HttpResponse:
+    return _json(ob2.badge_class(get_object_or_404(BadgeClass, slug=slug)), content_type=JSON_LD)
+
+
+@require_safe
+def ob2_assertion(request: HttpRequest, award_id: uuid.UUID) -> HttpResponse:
+    award = _get_award_for_attestation(request, award_id)
+    salt = credential_for_award(award=award).identity_salt
+    # OB 2.0 hosted verification: a revoked assertion answers 410 Gone with revoked: true.
+    return _json(ob2.assertion(award, salt=salt), content_type=JSON_LD,
+                 status=410 if award.revoked else 200)
+
+
+@require_safe
+def ob2_png(request: HttpRequest, award_id: uuid.UUID) -> HttpResponse:
+    award = _get_award_for_attestation(request, award_id)
+    baked = png_bake(_badge_file(award.badge_class, "png"), keyword="openbadges",
+                     text=ob2.assertion_url(award))
+    response = HttpResponse(baked, content_type="image/png")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{_download_name(award, "ob2.png")}"')
+    return response
