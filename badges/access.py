@@ -55,6 +55,11 @@ def award_viewer_is_privileged(request: HttpRequest, award: Award) -> bool:
     return user.is_authenticated and (award.recipient_id == user.pk or user_is_reviewer(user))
 
 
+def award_viewer_is_staff(request: HttpRequest) -> bool:
+    """Reviewers (platform administrators included) may revoke awards and read why."""
+    return request.user.is_authenticated and user_is_reviewer(request.user)
+
+
 def _get_award_for_attestation(request: HttpRequest, award_id: uuid.UUID) -> Award:
     award = get_object_or_404(
         Award.objects.select_related("badge_class", "recipient", "request__level__program"),

@@ -93,6 +93,17 @@ class ReviewQueueFilterForm(_Form):
         return {"status": status, "badge_class": badge_class}
 
 
+class AwardRevokeForm(_Form):
+    reason = forms.CharField(
+        label=_("Motif de la révocation"),
+        help_text=_("Visible par la personne titulaire et l'équipe d'évaluation seulement, "
+                    "jamais par le public."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": _("Indiquez le motif de la révocation.")},
+    )
+
+
 class AwardVisibilityForm(_Form):
     visibility = forms.ChoiceField(
         label=_("Qui peut voir ce badge ?"),

@@ -401,6 +401,32 @@ def award_visibility_set(*, award: Award, user: User, visibility: Visibility,
     return award
 
 
+def award_revoke(*, award: Award, reason: str, actor: User | None, actor_label: str = "",
+                 request=None) -> bool:
+    """Revoke an award, with its reason; False when it was already revoked (nothing changes).
+
+    The reason goes to the member and to staff, never to the public. The credential's status
+    list entry follows (credentials derives the list from this flag), and the member is told.
+    `actor_label` names who acted when no account did (the operating-system user of a CLI run).
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ApplicationError(_("Indiquez le motif de la révocation."), code="reason_required")
+    with transaction.atomic():
+        award = Award.objects.select_for_update().get(pk=award.pk)
+        if award.revoked:
+            return False
+        award.revoked = True
+        award.revoked_at = timezone.now()
+        award.revocation_reason = reason
+        award.save(update_fields=["revoked", "revoked_at", "revocation_reason", "updated_at"])
+        record(action="award.revoked", actor=actor, target=award, request=request,
+               data={"badge_class": award.badge_class.slug, "by": actor_label})
+    _send(recipient=award.recipient, template="award_revoked", context={
+        "badge_class": award.badge_class, "reason": reason, "link_name": "badges:mine"})
+    return True
+
+
 def award_visibility(award: Award) -> Visibility:
     if not award.published:
         return "private"

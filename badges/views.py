@@ -256,6 +256,9 @@ def attestation_render(request: HttpRequest, award: Award, *,
     """The attestation page; the credentials app renders it with its downloads added."""
     return render(request, template_name, {
         "award": award,
+        # The reason is the member's and staff's business, never the public's.
+        "show_revocation_reason": access.award_viewer_is_staff(request) or (
+            request.user.is_authenticated and request.user.pk == award.recipient_id),
         "program": selectors.award_program(award=award),
         "level_kind": LevelKind(award.badge_class.level_kind).label
         if award.badge_class.level_kind in LevelKind.values else award.badge_class.level_kind,

@@ -60,11 +60,14 @@ def _messages() -> dict[str, str]:
     # Built at each call, so the message is in the language active when the error is raised.
     return {
         "not_png": _("Ce fichier n'est pas une image PNG valide."),
-        "corrupt": _("Cette image PNG est endommagée : sa structure ou une somme de contrôle "
-                     "est invalide."),
+        "corrupt": _(
+            "Cette image PNG est endommagée : sa structure ou une somme de contrôle est invalide."
+        ),
         "not_svg": _("Ce fichier n'est pas une image SVG valide."),
-        "unsafe_xml": _("Cette image SVG contient des déclarations XML (DTD ou entités) refusées "
-                        "pour des raisons de sécurité."),
+        "unsafe_xml": _(
+            "Cette image SVG contient des déclarations XML (DTD ou entités) refusées "
+            "pour des raisons de sécurité."
+        ),
         "too_large": _("Cette image dépasse la taille maximale acceptée (%(size)s Mo).")
         % {"size": MAX_IMAGE_BYTES // (1024 * 1024)},
         "ambiguous": _("Cette image contient plus d'un badge intégré."),

@@ -108,11 +108,7 @@ def _is_allowed(ip: IPAddress, *, allow_loopback: bool) -> bool:
         return allow_loopback
     # is_global alone is not enough: Python counts multicast (224.0.0.0/4, ff00::/8) as global.
     return ip.is_global and not (
-        ip.is_private
-        or ip.is_reserved
-        or ip.is_link_local
-        or ip.is_multicast
-        or ip.is_unspecified
+        ip.is_private or ip.is_reserved or ip.is_link_local or ip.is_multicast or ip.is_unspecified
     )
 
 
@@ -152,8 +148,9 @@ class _Reply:
 
 
 def _parse(url: str) -> _Target:
+    url = url.strip()
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(url)
         port = parts.port
     except ValueError:  # an invalid port or IPv6 literal
         raise _error("url") from None
@@ -267,9 +264,7 @@ class _Watchdog:
 
 def _connect(target: _Target, addresses: list[str], deadline: float) -> http.client.HTTPConnection:
     """A connection to the first of `addresses` that answers."""
-    connection_class = (
-        _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
-    )
+    connection_class = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
     for address in addresses:
         connection = connection_class(
             target.host, target.port, address=address, timeout=_remaining(deadline)
@@ -328,9 +323,7 @@ def _exchange(
     connection = _connect(target, addresses, deadline)
     watchdog = _Watchdog(connection.sock, deadline)
     try:
-        reply = _request(
-            connection, target, accept=accept, max_bytes=max_bytes, deadline=deadline
-        )
+        reply = _request(connection, target, accept=accept, max_bytes=max_bytes, deadline=deadline)
     except (OSError, http.client.HTTPException) as exc:
         if watchdog.fired or time.monotonic() >= deadline or isinstance(exc, TimeoutError):
             raise _error("timeout") from None
@@ -376,9 +369,7 @@ def fetch_url(
         # Every address, not just the first: the one we end up connecting to must be vetted.
         for address in addresses:
             ensure_public_address(address, allow_loopback=allow_loopback)
-        reply = _exchange(
-            target, addresses, accept=accept, max_bytes=max_bytes, deadline=deadline
-        )
+        reply = _exchange(target, addresses, accept=accept, max_bytes=max_bytes, deadline=deadline)
         if reply.location is None:
             return Fetched(target.url, reply.status, reply.content_type, reply.body)
         url = urljoin(target.url, reply.location)

@@ -10,4 +10,5 @@ app_name = "credential_pages"
 urlpatterns = [
     path(_("attestations/<uuid:award_id>/"), views.attestation, name="attestation"),
     path(_("attestations/<uuid:award_id>/pdf/"), views.attestation_pdf, name="attestation_pdf"),
+    path(_("attestations/<uuid:award_id>/revoquer/"), views.award_revoke, name="award_revoke"),
 ]

@@ -9,33 +9,34 @@ from __future__ import annotations
 
 import json
 import uuid
-from pathlib import Path
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
-from django.views.decorators.http import require_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
 
 from badges import views as badges_views
-from badges.access import _get_award_for_attestation
+from badges.access import _get_award_for_attestation, award_viewer_is_staff
+from badges.forms import AwardRevokeForm
 from badges.models import BadgeClass
+from badges.services import award_revoke as award_revoke_service
 from core.text import localized
-from credentials import ob2
-from credentials.baking import png_bake, svg_bake
-from credentials.compose import CONTEXT, achievement, badge_artwork, issuer_profile
+from credentials import exports, ob2
+from credentials.compose import CONTEXT, achievement, issuer_profile
 from credentials.did import did_document
 from credentials.keys import keyring_load
 from credentials.models import StatusList
-from credentials.pdf import attestation_pdf_render
-from credentials.selectors import attestation_pdf_data
 from credentials.services import credential_for_award
 from credentials.status import STATUS_LIST_TTL_SECONDS, status_list_credential
 
-STATIC_DIR = Path(__file__).resolve().parent / "static"
 JSON_LD = "application/ld+json"
 # What a client asks for when it wants the credential rather than the page.
 CREDENTIAL_MEDIA_TYPES = ("application/vc+ld+json", "application/vc", JSON_LD,
@@ -50,11 +51,6 @@ def _json(data: dict, *, content_type: str = "application/json", status: int = 2
     if download:
         response["Content-Disposition"] = f'attachment; filename="{download}"'
     return response
-
-
-def _badge_file(badge_class, extension: str) -> bytes:
-    """The badge's artwork, read from the app's static files (baked copies are made per award)."""
-    return (STATIC_DIR / badge_artwork(badge_class, extension)).read_bytes()
 
 
 # --- Issuer and achievements -----------------------------------------------------------------
@@ -115,37 +111,45 @@ def credential_json(request: HttpRequest, award_id: uuid.UUID) -> HttpResponse:
 @require_safe
 def credential_jwt(request: HttpRequest, award_id: uuid.UUID) -> HttpResponse:
     award = _get_award_for_attestation(request, award_id)
-    response = HttpResponse(credential_for_award(award=award).jwt, content_type="application/jwt")
-    response["Content-Disposition"] = f'attachment; filename="{_download_name(award, "jwt")}"'
+    return _file(credential_for_award(award=award).jwt.encode("ascii"), "application/jwt",
+                 _download_name(award, "jwt"))
+
+
+def _file(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
 @require_safe
 def credential_png(request: HttpRequest, award_id: uuid.UUID) -> HttpResponse:
     award = _get_award_for_attestation(request, award_id)
-    credential = credential_for_award(award=award)
-    baked = png_bake(_badge_file(award.badge_class, "png"), keyword="openbadgecredential",
-                     text=json.dumps(credential.document, ensure_ascii=False))
-    response = HttpResponse(baked, content_type="image/png")
-    response["Content-Disposition"] = f'attachment; filename="{_download_name(award, "png")}"'
-    return response
+    return _file(exports.baked_png(award), "image/png", _download_name(award, "png"))
 
 
 @require_safe
 def credential_svg(request: HttpRequest, award_id: uuid.UUID) -> HttpResponse:
     award = _get_award_for_attestation(request, award_id)
-    credential = credential_for_award(award=award)
-    baked = svg_bake(_badge_file(award.badge_class, "svg").decode("utf-8"),
-                     credential=json.dumps(credential.document, ensure_ascii=False))
-    response = HttpResponse(baked, content_type="image/svg+xml; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_download_name(award, "svg")}"'
-    return response
+    return _file(exports.baked_svg(award), "image/svg+xml; charset=utf-8",
+                 _download_name(award, "svg"))
 
 
 def _wants_credential(request: HttpRequest) -> bool:
     """True when the Accept header prefers a credential media type to HTML (no header: HTML)."""
     preferred = request.get_preferred_type(["text/html", *CREDENTIAL_MEDIA_TYPES])
     return preferred is not None and preferred != "text/html"
+
+
+def _attestation_page(request: HttpRequest, award, *, revoke_form=None,
+                      status: int = 200) -> HttpResponse:
+    extra = {"downloads": _downloads(award), "linkedin_url": _linkedin_url(award)}
+    if award_viewer_is_staff(request) and not award.revoked:
+        extra["revoke_form"] = revoke_form or AwardRevokeForm()
+        extra["revoke_url"] = reverse("credential_pages:award_revoke", args=[award.pk])
+    response = badges_views.attestation_render(
+        request, award, template_name="credentials/attestation.html", extra=extra)
+    response.status_code = status
+    return response
 
 
 @require_safe
@@ -156,11 +160,28 @@ def attestation(request: HttpRequest, award_id: uuid.UUID) -> HttpResponse:
         response = _json(credential_for_award(award=award).document,
                          content_type="application/vc+ld+json")
     else:
-        response = badges_views.attestation_render(
-            request, award, template_name="credentials/attestation.html",
-            extra={"downloads": _downloads(award), "linkedin_url": _linkedin_url(award)})
+        response = _attestation_page(request, award)
     patch_vary_headers(response, ["Accept"])
     return response
+
+
+@login_required
+@require_POST
+def award_revoke(request: HttpRequest, award_id: uuid.UUID) -> HttpResponse:
+    """Reviewers and platform administrators revoke an award, with a reason."""
+    award = _get_award_for_attestation(request, award_id)
+    if not award_viewer_is_staff(request):
+        raise PermissionDenied
+    form = AwardRevokeForm(request.POST)
+    if not form.is_valid():
+        return _attestation_page(request, award, revoke_form=form, status=400)
+    if award_revoke_service(award=award, reason=form.cleaned_data["reason"],
+                            actor=request.user, request=request):
+        messages.success(request, _("Le badge est révoqué ; la personne titulaire en est "
+                                    "avisée."))
+    else:
+        messages.info(request, _("Ce badge était déjà révoqué."))
+    return redirect("badges:attestation", award_id=award.pk)
 
 
 def _linkedin_url(award) -> str:
@@ -195,7 +216,7 @@ def _downloads(award) -> dict:
 def attestation_pdf(request: HttpRequest, award_id: uuid.UUID) -> HttpResponse:
     award = _get_award_for_attestation(request, award_id)
     language = (get_language() or "fr")[:2]
-    response = HttpResponse(attestation_pdf_render(attestation_pdf_data(award, language)),
+    response = HttpResponse(exports.award_export(award=award, format="pdf", language=language),
                             content_type="application/pdf")
     response["Content-Disposition"] = (
         f'inline; filename="{_download_name(award, f"{language}.pdf")}"')
@@ -218,18 +239,12 @@ def ob2_badge_class(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def ob2_assertion(request: HttpRequest, award_id: uuid.UUID) -> HttpResponse:
     award = _get_award_for_attestation(request, award_id)
-    salt = credential_for_award(award=award).identity_salt
     # OB 2.0 hosted verification: a revoked assertion answers 410 Gone with revoked: true.
-    return _json(ob2.assertion(award, salt=salt), content_type=JSON_LD,
+    return _json(exports.ob2_assertion(award), content_type=JSON_LD,
                  status=410 if award.revoked else 200)
 
 
 @require_safe
 def ob2_png(request: HttpRequest, award_id: uuid.UUID) -> HttpResponse:
     award = _get_award_for_attestation(request, award_id)
-    baked = png_bake(_badge_file(award.badge_class, "png"), keyword="openbadges",
-                     text=ob2.assertion_url(award))
-    response = HttpResponse(baked, content_type="image/png")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{_download_name(award, "ob2.png")}"')
-    return response
+    return _file(exports.baked_ob2_png(award), "image/png", _download_name(award, "ob2.png"))

@@ -40,7 +40,7 @@ SVG = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
     "<!-- badge de test -->\n"
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
-    "<title>Badge</title><rect width=\"10\" height=\"10\"/></svg>"
+    '<title>Badge</title><rect width="10" height="10"/></svg>'
 )
 
 
@@ -143,9 +143,7 @@ def test_png_with_two_credentials_is_refused():
 def test_png_compression_bomb_is_refused():
     bomb = zlib.compress(b"a" * (MAX_IMAGE_BYTES + 10), 9)
     itxt = chunk(b"iTXt", b"openbadgecredential\0\x01\x00\0\0" + bomb)
-    assert error_code(lambda: png_extract(make_png(itxt), keyword=PNG_KEYWORD_OB3)) == (
-        "too_large"
-    )
+    assert error_code(lambda: png_extract(make_png(itxt), keyword=PNG_KEYWORD_OB3)) == ("too_large")
 
 
 @pytest.mark.parametrize(
@@ -227,8 +225,12 @@ def test_png_artwork_round_trip():
 @settings(max_examples=200, deadline=None)
 @given(text=st.text())
 def test_png_round_trip_property(text):
-    assert png_extract(png_bake(make_png(), keyword=PNG_KEYWORD_OB3, text=text),
-                       keyword=PNG_KEYWORD_OB3) == text
+    assert (
+        png_extract(
+            png_bake(make_png(), keyword=PNG_KEYWORD_OB3, text=text), keyword=PNG_KEYWORD_OB3
+        )
+        == text
+    )
 
 
 # --- SVG -----------------------------------------------------------------------------------

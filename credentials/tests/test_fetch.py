@@ -152,8 +152,13 @@ def network(monkeypatch):
             answer = answer()
         if answer is not None:
             return [
-                (socket.AF_INET6 if ":" in ip else socket.AF_INET, socket.SOCK_STREAM, 6, "",
-                 (ip, port))
+                (
+                    socket.AF_INET6 if ":" in ip else socket.AF_INET,
+                    socket.SOCK_STREAM,
+                    6,
+                    "",
+                    (ip, port),
+                )
                 for ip in answer
             ]
         try:
@@ -301,15 +306,22 @@ def test_redirect_to_a_private_address_refused_without_connecting(server, networ
 
 
 def test_redirect_to_another_scheme_refused(server):
-    error = error_code(lambda: fetch_url(f"{server.url}/to?file:///etc/passwd",
-                                         allow_loopback=True))
+    error = error_code(
+        lambda: fetch_url(f"{server.url}/to?file:///etc/passwd", allow_loopback=True)
+    )
     assert error.code == "scheme"
 
 
 @pytest.mark.parametrize(
     "url",
-    ["file:///etc/passwd", "ftp://127.0.0.1/x", "gopher://127.0.0.1/", "javascript:alert(1)",
-     "127.0.0.1/ok", "data:,hello"],
+    [
+        "file:///etc/passwd",
+        "ftp://127.0.0.1/x",
+        "gopher://127.0.0.1/",
+        "javascript:alert(1)",
+        "127.0.0.1/ok",
+        "data:,hello",
+    ],
 )
 def test_other_schemes_refused(url, network):
     assert error_code(lambda: fetch_url(url, allow_loopback=True)).code == "scheme"
@@ -318,8 +330,13 @@ def test_other_schemes_refused(url, network):
 
 @pytest.mark.parametrize(
     "url",
-    ["http://", "http://user:secret@127.0.0.1/", "http://127.0.0.1@10.0.0.1/", "http://[::1/",
-     "http://127.0.0.1:99999/"],
+    [
+        "http://",
+        "http://user:secret@127.0.0.1/",
+        "http://127.0.0.1@10.0.0.1/",
+        "http://[::1/",
+        "http://127.0.0.1:99999/",
+    ],
 )
 def test_malformed_urls_refused(url, network):
     assert error_code(lambda: fetch_url(url, allow_loopback=True)).code == "url"
@@ -327,14 +344,14 @@ def test_malformed_urls_refused(url, network):
 
 
 def test_body_larger_than_declared_limit_refused(server):
-    error = error_code(lambda: fetch_url(f"{server.url}/big", allow_loopback=True,
-                                         max_bytes=1000))
+    error = error_code(lambda: fetch_url(f"{server.url}/big", allow_loopback=True, max_bytes=1000))
     assert error.code == "too_large"
 
 
 def test_body_without_length_cut_off_at_the_limit(server):
-    error = error_code(lambda: fetch_url(f"{server.url}/stream", allow_loopback=True,
-                                         max_bytes=100_000))
+    error = error_code(
+        lambda: fetch_url(f"{server.url}/stream", allow_loopback=True, max_bytes=100_000)
+    )
     assert error.code == "too_large"
 
 
@@ -353,16 +370,16 @@ def test_slow_server_hits_the_deadline(server):
 def test_trickling_server_hits_the_deadline(server):
     # Each byte comes well within a socket timeout: only the overall deadline ends this.
     started = time.monotonic()
-    error = error_code(lambda: fetch_url(f"{server.url}/trickle", allow_loopback=True,
-                                         timeout=1.0))
+    error = error_code(lambda: fetch_url(f"{server.url}/trickle", allow_loopback=True, timeout=1.0))
     assert error.code == "timeout"
     assert time.monotonic() - started < 2.0
 
 
 def test_trickling_body_hits_the_deadline_and_is_not_returned_truncated(server):
     started = time.monotonic()
-    error = error_code(lambda: fetch_url(f"{server.url}/trickle-body", allow_loopback=True,
-                                         timeout=1.0))
+    error = error_code(
+        lambda: fetch_url(f"{server.url}/trickle-body", allow_loopback=True, timeout=1.0)
+    )
     assert error.code == "timeout"
     assert time.monotonic() - started < 2.0
 
@@ -370,8 +387,7 @@ def test_trickling_body_hits_the_deadline_and_is_not_returned_truncated(server):
 def test_stuck_name_lookup_hits_the_deadline(network):
     network.names["stuck.test"] = lambda: network.resolver_stuck.wait(5) and None
     started = time.monotonic()
-    error = error_code(lambda: fetch_url("http://stuck.test/", allow_loopback=True,
-                                         timeout=0.5))
+    error = error_code(lambda: fetch_url("http://stuck.test/", allow_loopback=True, timeout=0.5))
     assert error.code == "timeout"
     assert time.monotonic() - started < 1.5
 
@@ -388,8 +404,9 @@ def test_four_redirects_refused(server):
     assert len(server.requests) == 4  # the fourth Location is never requested
 
 
-@pytest.mark.parametrize(("path", "status"), [("/missing", 404), ("/error", 500),
-                                              ("/no-location", 302)])
+@pytest.mark.parametrize(
+    ("path", "status"), [("/missing", 404), ("/error", 500), ("/no-location", 302)]
+)
 def test_non_2xx_status_raised(server, path, status):
     error = error_code(lambda: fetch_url(f"{server.url}{path}", allow_loopback=True))
     assert error.code == "http_status"
@@ -449,9 +466,15 @@ def pki(tmp_path_factory):
         if ca:
             builder = builder.add_extension(
                 x509.KeyUsage(
-                    digital_signature=False, content_commitment=False, key_encipherment=False,
-                    data_encipherment=False, key_agreement=False, key_cert_sign=True,
-                    crl_sign=True, encipher_only=False, decipher_only=False,
+                    digital_signature=False,
+                    content_commitment=False,
+                    key_encipherment=False,
+                    data_encipherment=False,
+                    key_agreement=False,
+                    key_cert_sign=True,
+                    crl_sign=True,
+                    encipher_only=False,
+                    decipher_only=False,
                 ),
                 critical=True,
             )
@@ -468,8 +491,9 @@ def pki(tmp_path_factory):
     ca = build(ca_name, ca_name, ca_key.public_key(), ca_key, ca=True)
     key = ec.generate_private_key(ec.SECP256R1())
     leaf_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "badge.test")])
-    leaf = build(leaf_name, ca_name, key.public_key(), ca_key, ca=False,
-                 issuer_key=ca_key.public_key())
+    leaf = build(
+        leaf_name, ca_name, key.public_key(), ca_key, ca=False, issuer_key=ca_key.public_key()
+    )
 
     folder = tmp_path_factory.mktemp("pki")
     (folder / "cert.pem").write_bytes(leaf.public_bytes(serialization.Encoding.PEM))
@@ -501,8 +525,9 @@ def tls_server(pki):
 
 @pytest.fixture
 def trust_test_ca(pki, monkeypatch):
-    monkeypatch.setattr(fetch, "_tls_context", lambda: ssl.create_default_context(
-        cadata=pki.ca_pem))
+    monkeypatch.setattr(
+        fetch, "_tls_context", lambda: ssl.create_default_context(cadata=pki.ca_pem)
+    )
 
 
 def test_https_uses_the_name_for_sni_and_the_certificate(tls_server, network, trust_test_ca):
@@ -516,8 +541,9 @@ def test_https_uses_the_name_for_sni_and_the_certificate(tls_server, network, tr
 
 def test_https_certificate_for_another_name_refused(tls_server, network, trust_test_ca):
     network.names["other.test"] = ["127.0.0.1"]
-    error = error_code(lambda: fetch_url(f"https://other.test:{tls_server.port}/ok",
-                                         allow_loopback=True))
+    error = error_code(
+        lambda: fetch_url(f"https://other.test:{tls_server.port}/ok", allow_loopback=True)
+    )
     assert error.code == "tls"
     assert tls_server.requests == []
 
@@ -525,7 +551,8 @@ def test_https_certificate_for_another_name_refused(tls_server, network, trust_t
 def test_https_untrusted_certificate_refused(tls_server, network):
     # No trust_test_ca: the system's authorities do not know our throwaway one.
     network.names["badge.test"] = ["127.0.0.1"]
-    error = error_code(lambda: fetch_url(f"https://badge.test:{tls_server.port}/ok",
-                                         allow_loopback=True))
+    error = error_code(
+        lambda: fetch_url(f"https://badge.test:{tls_server.port}/ok", allow_loopback=True)
+    )
     assert error.code == "tls"
     assert tls_server.requests == []
