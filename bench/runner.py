@@ -1,29 +1,56 @@
-"""Measuring pages in-process, each figure beside a baseline measured in the same run.
+"""The benchmark suite: every figure beside a baseline measured in the same run.
 
-These machines are noisy: an absolute figure means little from one run to the next, so every
-page is reported with the trivial home page (same middleware, same template engine, no query)
-measured in the same run, and as a ratio to it.
+These machines are noisy: an absolute figure means little from one run to the next, so each
+figure is reported with a baseline measured in the same run on the same machine, and as a ratio
+to it. Figures, their units, baselines and targets (see README, "Benchmarks"):
+
+- pages (in-process, Django's test client): home_page_baseline, attestation_page,
+  member_profile_page, review_queue_page, training_program_page (requests/s);
+- issue_per_s: bulk issuing (compose, sign, store, bake PNG) against raw Ed25519 signing;
+- verify_per_s_per_core: full eddsa-rdfc-2022 verification against the digitalbazaar verifier;
+- pdf_ms: one warm PDF attestation against an empty typst page;
+- attestation_page_rps: the attestation page over HTTP on loopback against a bare view.
 """
 
+from __future__ import annotations
+
+import json
+import os
+import platform
 import statistics
 import time
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from io import StringIO
 
 from django.test import Client
 
+GROUPS = ["pages", "issue_per_s", "verify_per_s_per_core", "pdf_ms", "attestation_page_rps"]
 
-@dataclass(frozen=True)
+
+@dataclass
 class Figure:
     name: str
-    requests: int
-    per_second: float
-    p50_ms: float
-    p95_ms: float
-    ratio_to_baseline: float  # per_second / baseline per_second
+    value: float
+    unit: str
+    baseline: str | None = None
+    baseline_value: float | None = None
+    ratio: float | None = None  # value / baseline_value
+    target: str = ""
+    met: bool | None = None
+    details: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        data.pop("name")
+        return data
+
+
+def _ratio(value: float, baseline: float | None) -> float | None:
+    return round(value / baseline, 3) if baseline else None
+
+
+# --- Pages, in-process -------------------------------------------------------------------------
 
 
 def measure(client: Client, path: str, *, requests: int, warmup: int = 10) -> list[float]:
@@ -40,45 +67,51 @@ def measure(client: Client, path: str, *, requests: int, warmup: int = 10) -> li
     return durations
 
 
-def figure(name: str, durations: list[float], *, baseline_per_second: float | None) -> Figure:
+def page_figure(name: str, durations: list[float], *, baseline: Figure | None) -> Figure:
     per_second = len(durations) / sum(durations)
     quantiles = statistics.quantiles(durations, n=20)
     return Figure(
-        name=name,
-        requests=len(durations),
-        per_second=round(per_second, 1),
-        p50_ms=round(statistics.median(durations) * 1000, 2),
-        p95_ms=round(quantiles[18] * 1000, 2),
-        ratio_to_baseline=round(per_second / baseline_per_second, 3)
-        if baseline_per_second else 1.0,
+        name=name, value=round(per_second, 1), unit="requests/s",
+        baseline=baseline.name if baseline else None,
+        baseline_value=baseline.value if baseline else None,
+        ratio=_ratio(per_second, baseline.value) if baseline else 1.0,
+        details={"requests": len(durations),
+                 "p50_ms": round(statistics.median(durations) * 1000, 2),
+                 "p95_ms": round(quantiles[18] * 1000, 2)},
     )
 
 
-def bench_figures(*, requests: int) -> list[Figure]:
-    """Load the content and the demo data into the current (throwaway) database, then measure."""
+def demo_world() -> dict:
+    """The program and the demo data, in the current (throwaway) database."""
     from django.core.management import call_command
     from django.test.utils import override_settings
-    from django.urls import reverse
 
-    from accounts.models import User
     from badges.models import Award
+    from credentials.services import credential_for_award
     from demo.data import demo_data_load
 
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
         call_command("content", "load", "--all", "--publish", stdout=StringIO())
-        demo_data_load()
+        users = demo_data_load()
     award = Award.objects.get(recipient__email="architecte@demo.sexto.test",
                               badge_class__slug="sexto-architecte")
-    anonymous = Client()
-    reviewer = Client()
-    reviewer.force_login(User.objects.get(email="evaluation@demo.sexto.test"))
-    learner = Client()
-    learner.force_login(User.objects.get(email="explorateur@demo.sexto.test"))
+    credential_for_award(award=award)
+    return {"users": users, "award": award}
 
-    baseline = figure("home_page_baseline",
-                      measure(anonymous, reverse("core:home"), requests=requests),
-                      baseline_per_second=None)
-    pages = [
+
+def pages(world: dict, *, quick: bool) -> list[Figure]:
+    from django.urls import reverse
+
+    requests = 50 if quick else 300
+    award = world["award"]
+    anonymous, reviewer, learner = Client(), Client(), Client()
+    reviewer.force_login(world["users"]["reviewer"])
+    learner.force_login(world["users"]["explorer_done"])
+    baseline = page_figure("home_page_baseline",
+                           measure(anonymous, reverse("core:home"), requests=requests),
+                           baseline=None)
+    baseline.details["what"] = "the home page: same middleware and templates, no query"
+    measured = [
         ("attestation_page", anonymous, reverse("badges:attestation", args=[award.id])),
         ("member_profile_page", anonymous,
          reverse("badges:member_profile", args=[award.recipient.handle])),
@@ -86,7 +119,270 @@ def bench_figures(*, requests: int) -> list[Figure]:
         ("training_program_page", learner, reverse("training:program", args=["sexto"])),
     ]
     return [baseline] + [
-        figure(name, measure(client, path, requests=requests),
-               baseline_per_second=baseline.per_second)
-        for name, client, path in pages
+        page_figure(name, measure(client, path, requests=requests), baseline=baseline)
+        for name, client, path in measured
     ]
+
+
+# --- Issuing and verifying credentials ----------------------------------------------------------
+
+
+def _rate(function: Callable[[], object], *, seconds: float) -> float:
+    """Calls per second of `function`, over at least `seconds` (after one warm-up call)."""
+    function()
+    calls, start = 0, time.perf_counter()
+    while (elapsed := time.perf_counter() - start) < seconds:
+        function()
+        calls += 1
+    return calls / elapsed
+
+
+def _ed25519_sign_rate(*, seconds: float) -> float:
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
+    key = ed25519.Ed25519PrivateKey.generate()
+    message = os.urandom(64)
+    return _rate(lambda: key.sign(message), seconds=seconds)
+
+
+def _bulk_awards(world: dict, count: int) -> list:
+    """`count` fresh awards of the Architecte badge, each to its own fictional member."""
+    from django.utils import timezone
+
+    from accounts.models import User
+    from badges.models import Award
+
+    model = world["award"]
+    stamp = time.time_ns()
+    users = User.objects.bulk_create([
+        User(email=f"membre.{stamp}.{i}@bench.sexto.test", full_name=f"Membre fictif {i}",
+             handle=f"b{stamp % 10**8}{i}"[:30], password="!")
+        for i in range(count)
+    ], batch_size=1000)
+    now = timezone.now()
+    return Award.objects.bulk_create([
+        Award(badge_class=model.badge_class, recipient=user, granted_at=now,
+              evidence=model.evidence, published=True, answers_published=True,
+              visibility_chosen=True)
+        for user in users
+    ], batch_size=1000)
+
+
+def issue_per_s(world: dict, *, quick: bool) -> Figure:
+    from badges.models import Award
+    from credentials.bulk import credentials_issue_bulk
+    from credentials.integrity import proof_verify
+    from credentials.models import IssuedCredential
+    from credentials.verify import _issuer_key_resolver, default_fetcher
+
+    count = 500 if quick else 10_000
+    baseline = _ed25519_sign_rate(seconds=1.0 if quick else 3.0)
+    awards = list(Award.objects.filter(pk__in=[a.pk for a in _bulk_awards(world, count)])
+                  .select_related("badge_class", "recipient"))
+    start = time.perf_counter()
+    result = credentials_issue_bulk(awards)
+    elapsed = time.perf_counter() - start
+    # Every credential issued must verify: a fast pipeline that signs garbage is worth nothing.
+    documents = IssuedCredential.objects.filter(award__in=awards).values_list("document",
+                                                                              flat=True)
+    verified = 0
+    for document in documents.iterator():
+        proof_verify(document, resolve_key=_issuer_key_resolver(document["issuer"]["id"],
+                                                                default_fetcher))
+        verified += 1
+    if verified != count or result.issued != count:
+        raise RuntimeError(f"issued {result.issued}, verified {verified} of {count}")
+    value = count / elapsed
+    return Figure(
+        name="issue_per_s", value=round(value, 1), unit="credentials/s",
+        baseline="ed25519_sign_per_s", baseline_value=round(baseline, 1),
+        ratio=_ratio(value, baseline), target=">= 600 credentials/s", met=value >= 600,
+        details={"credentials": count, "seconds": round(elapsed, 2), "verified": verified,
+                 "processes": os.cpu_count(), "baked_png_bytes": result.baked_bytes},
+    )
+
+
+def _node_verify_rate(document: dict, *, iterations: int) -> float | None:
+    try:
+        from credentials.tests.interop import node_bench, node_ready
+    except ImportError:  # the test tools are not installed (a production install)
+        return None
+    if not node_ready():
+        return None
+    from credentials.did import did_document
+    from credentials.keys import keyring_load
+
+    did = document["issuer"]["id"]
+    outcome = node_bench(document, iterations=iterations,
+                         dids={did: did_document(keyring_load(), did)})
+    return outcome["per_second"] if outcome.get("verified") else None
+
+
+def verify_per_s_per_core(world: dict, *, quick: bool) -> Figure:
+    from credentials.integrity import proof_verify
+    from credentials.services import credential_for_award
+    from credentials.verify import _issuer_key_resolver, default_fetcher
+
+    document = credential_for_award(award=world["award"]).document
+    resolve = _issuer_key_resolver(document["issuer"]["id"], default_fetcher)
+    value = _rate(lambda: proof_verify(document, resolve_key=resolve),
+                  seconds=1.0 if quick else 3.0)
+    baseline = _node_verify_rate(document, iterations=200 if quick else 1000)
+    return Figure(
+        name="verify_per_s_per_core", value=round(value, 1), unit="verifications/s",
+        baseline="digitalbazaar_verify_per_s" if baseline else None,
+        baseline_value=round(baseline, 1) if baseline else None,
+        ratio=_ratio(value, baseline), target=">= 2 x the digitalbazaar verifier",
+        met=(value >= 2 * baseline) if baseline else None,
+        details={"evidence_items": len(document.get("evidence", [])),
+                 "credential_bytes": len(json.dumps(document))},
+    )
+
+
+# --- PDF --------------------------------------------------------------------------------------------
+
+
+def pdf_ms(world: dict, *, quick: bool) -> Figure:
+    import dataclasses
+
+    import typst
+
+    from credentials.pdf import attestation_pdf_render
+    from credentials.selectors import attestation_pdf_data
+
+    data = attestation_pdf_data(world["award"], "fr")
+    runs = 30 if quick else 200
+    counter = iter(range(10**9))
+
+    def render():
+        # A new member name each time, as in real use: typst would memoise an identical input.
+        return attestation_pdf_render(dataclasses.replace(
+            data, member_name=f"{data.member_name} {next(counter)}"))
+
+    def empty_page():
+        return typst.compile(f"#[{next(counter)}]".encode(), format="pdf",
+                             ignore_system_fonts=True)
+
+    value = _median_ms(render, runs)
+    baseline = _median_ms(empty_page, runs)
+    return Figure(
+        name="pdf_ms", value=value, unit="ms (median, warm)",
+        baseline="typst_empty_page_ms", baseline_value=baseline,
+        ratio=_ratio(value, baseline), target="<= 10 ms", met=value <= 10,
+        details={"runs": runs},
+    )
+
+
+def _median_ms(function: Callable[[], object], runs: int) -> float:
+    function()  # warm: fonts, template, compiler
+    durations = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        function()
+        durations.append(time.perf_counter() - start)
+    return round(statistics.median(durations) * 1000, 2)
+
+
+# --- The attestation page over HTTP ----------------------------------------------------------------
+
+
+def attestation_page_rps(world: dict, *, quick: bool) -> Figure:
+    """Both pages served by a real HTTP server on 127.0.0.1, one client, a connection each."""
+    import http.client
+
+    from django.db import connections
+    from django.test.testcases import LiveServerThread
+    from django.test.utils import override_settings
+    from django.urls import reverse
+
+    requests = 100 if quick else 500
+    with override_settings(ROOT_URLCONF="bench.urls", ALLOWED_HOSTS=["127.0.0.1"]):
+        # An in-memory SQLite test database lives in this process's connection: share it.
+        shared = {conn.alias: conn for conn in connections.all()
+                  if conn.vendor == "sqlite" and conn.is_in_memory_db()}
+        for conn in shared.values():
+            conn.inc_thread_sharing()  # as LiveServerTestCase does
+        server = LiveServerThread("127.0.0.1", static_handler=_no_static,
+                                  connections_override=shared, port=0)
+        server.daemon = True
+        server.start()
+        server.is_ready.wait()
+        if server.error:
+            raise server.error
+        try:
+            def rate(path: str) -> float:
+                def get():
+                    connection = http.client.HTTPConnection("127.0.0.1", server.port,
+                                                            timeout=10)
+                    connection.request("GET", path)
+                    response = connection.getresponse()
+                    body = response.read()
+                    connection.close()
+                    if response.status != 200:
+                        raise RuntimeError(f"{path} answered {response.status}: {body[:3000]}")
+                durations = []
+                for _ in range(10):
+                    get()
+                for _ in range(requests):
+                    start = time.perf_counter()
+                    get()
+                    durations.append(time.perf_counter() - start)
+                return len(durations) / sum(durations)
+
+            baseline = rate(reverse("bench_bare"))
+            value = rate(reverse("badges:attestation", args=[world["award"].id]))
+        finally:
+            server.terminate()
+            for conn in shared.values():
+                conn.dec_thread_sharing()
+    ratio = _ratio(value, baseline)
+    return Figure(
+        name="attestation_page_rps", value=round(value, 1), unit="requests/s",
+        baseline="bare_django_view_rps", baseline_value=round(baseline, 1), ratio=ratio,
+        target=">= 0.7 x the bare view", met=ratio is not None and ratio >= 0.7,
+        details={"requests": requests},
+    )
+
+
+def _no_static(handler):
+    return handler
+
+
+# --- The run -------------------------------------------------------------------------------------
+
+
+RUNNERS = {
+    "issue_per_s": issue_per_s,
+    "verify_per_s_per_core": verify_per_s_per_core,
+    "pdf_ms": pdf_ms,
+    "attestation_page_rps": attestation_page_rps,
+}
+
+
+def bench_run(*, only: list[str] | None = None, quick: bool = False) -> list[Figure]:
+    """Fill the current (throwaway) database with the demo, then measure the chosen groups."""
+    world = demo_world()
+    figures: list[Figure] = []
+    for group in only or GROUPS:
+        if group == "pages":
+            figures += pages(world, quick=quick)
+        else:
+            figures.append(RUNNERS[group](world, quick=quick))
+    return figures
+
+
+def bench_meta(*, quick: bool) -> dict:
+    from importlib.metadata import version
+
+    from django.db import connection
+    from django.utils import timezone
+
+    return {
+        "date": timezone.now().isoformat(timespec="seconds"),
+        "machine": {"platform": platform.platform(), "processor": platform.machine(),
+                    "cpus": os.cpu_count(), "python": platform.python_version()},
+        "versions": {name: version(name) for name in
+                     ("django", "pyld", "cryptography", "typst", "pyjwt")},
+        "database": connection.vendor,
+        "quick": quick,
+    }

@@ -10,7 +10,7 @@ from credentials.baking import PNG_KEYWORD_OB2, PNG_KEYWORD_OB3, png_bake, svg_b
 from credentials.compose import badge_artwork
 from credentials.pdf import attestation_pdf_render
 from credentials.selectors import attestation_pdf_data
-from credentials.services import credential_for_award
+from credentials.services import credential_for_award, credential_jwt
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -50,7 +50,7 @@ def award_export(*, award, format: str, language: str = "fr") -> bytes:  # noqa:
     if format == "ob3":
         return _json_bytes(credential_for_award(award=award).document)
     if format == "ob3-jwt":
-        return credential_for_award(award=award).jwt.encode("ascii")
+        return credential_jwt(award=award).encode("ascii")
     if format == "ob2":
         return _json_bytes(ob2_assertion(award))
     if format == "png":

@@ -41,7 +41,8 @@ class IssuedCredential(BaseModel):
     # credentials or looked up in a table of hashed emails.
     identity_salt = models.CharField(max_length=64)
     document = models.JSONField()
-    jwt = models.TextField()
+    # The VC-JWT form, signed on first request (RSA signing is the costly part of bulk issuing).
+    jwt = models.TextField(blank=True)
     signed_at = models.DateTimeField()
 
     class Meta:

@@ -1,7 +1,7 @@
 """Issuing and revoking credentials: the one pipeline every award goes through.
 
 credential_for_award: compose the OpenBadgeCredential, sign it (Data Integrity, checked
-against the public key before it leaves, and VC-JWT), store it. A stored credential is reused
+against the public key before it leaves), store it; credential_jwt gives its VC-JWT form. A stored credential is reused
 as long as what it says is unchanged; a new site address or a change of what the member
 publishes signs it again.
 """
@@ -25,7 +25,7 @@ def _unsigned(document: dict) -> dict:
 
 def _sign_into(credential: IssuedCredential, unsigned: dict) -> None:
     credential.document = sign_data_integrity(unsigned)
-    credential.jwt = sign_vc_jwt(unsigned)
+    credential.jwt = ""  # signed again when first asked for (credential_jwt)
     credential.signed_at = timezone.now()
 
 
@@ -62,3 +62,12 @@ def credential_for_award(*, award) -> IssuedCredential:
             if existing is not None:
                 return existing
     raise IntegrityError("No free status list index after five attempts")
+
+
+def credential_jwt(*, award) -> str:
+    """The award's credential as a VC-JWT (RS256), signed on first use and kept."""
+    credential = credential_for_award(award=award)
+    if not credential.jwt:
+        credential.jwt = sign_vc_jwt(_unsigned(credential.document))
+        credential.save(update_fields=["jwt", "updated_at"])
+    return credential.jwt

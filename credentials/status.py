@@ -54,10 +54,11 @@ def status_list_current() -> StatusList:
     return status_list
 
 
-def status_index_allocate(status_list: StatusList, *, taken: set[int] | None = None) -> int:
-    """A random free index; `taken` lets a bulk run avoid the indexes it already handed out."""
-    used = set(status_list.entries.values_list("status_index", flat=True))
-    used |= taken or set()
+def status_index_allocate(status_list: StatusList, *, used: set[int] | None = None) -> int:
+    """A random free index of the list. `used`: the indexes already taken, when the caller
+    keeps track of them (a bulk run), instead of reading them from the database."""
+    if used is None:
+        used = set(status_list.entries.values_list("status_index", flat=True))
     while True:
         index = secrets.randbelow(status_list.size)
         if index not in used:

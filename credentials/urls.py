@@ -14,7 +14,7 @@ urlpatterns = [
     path("ob/v3/status/<uuid:list_id>/", views.status_list_json, name="status_list"),
     path("ob/v3/credentials/<uuid:award_id>.json", views.credential_json,
          name="credential_json"),
-    path("ob/v3/credentials/<uuid:award_id>.jwt", views.credential_jwt, name="credential_jwt"),
+    path("ob/v3/credentials/<uuid:award_id>.jwt", views.credential_jwt_file, name="credential_jwt"),
     path("ob/v3/credentials/<uuid:award_id>.png", views.credential_png, name="credential_png"),
     path("ob/v3/credentials/<uuid:award_id>.svg", views.credential_svg, name="credential_svg"),
     path("ob/v2/issuer.json", views.ob2_issuer, name="ob2_issuer"),

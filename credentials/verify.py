@@ -5,13 +5,18 @@ or SVG), then check the format, the signature and the issuer's key, the dates an
 revocation status. Each check says what it found in plain words; a check that could not be
 completed (a DID or a status list out of reach) is a warning, never a crash. Nothing from the
 credential is trusted before its signature is: callers show what it says as text only.
+
+The input comes from anybody, so every value read from it is type-checked before use, and
+`verify()` itself never raises: whatever slips through becomes a failed check (and a log entry).
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import logging
 import uuid
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,20 +26,35 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from core.exceptions import ApplicationError
-from credentials.baking import BakingError, png_extract, svg_extract
+from credentials.baking import (
+    PNG_KEYWORD_OB2,
+    PNG_KEYWORD_OB3,
+    BakingError,
+    png_extract,
+    svg_extract,
+)
 from credentials.contexts import CREDENTIALS_V2, FILES
-from credentials.did import did_document, did_web_document_url, issuer_did
+from credentials.did import DidError, did_document, did_web_document_url, issuer_did
 from credentials.fetch import FetchError, fetch_url
 from credentials.integrity import ProofError, proof_verify
 from credentials.keys import keyring_load
 from credentials.multibase import MultibaseError, ed25519_public_from_multikey
-from credentials.status import bit_is_set, decode_bitstring
+from credentials.status import bit_is_set
+
+logger = logging.getLogger(__name__)
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 OB3_CONTEXT_PREFIX = "https://purl.imsglobal.org/spec/ob/v3p0/context"
 OB3_TYPES = {"OpenBadgeCredential", "AchievementCredential"}
 JWT_ALGORITHMS = ["RS256", "ES256", "EdDSA"]
 MAX_INPUT_BYTES = 2 * 1024 * 1024
+# The URL given, then the OB 2.0 assertion URL a fetched baked image may hold: no more, so a
+# document cannot send the verifier from address to address.
+MAX_FETCH_HOPS = 2
+# A status list's bits once inflated. Lists are signed by their issuer, but anybody can be an
+# issuer, and a few hundred kilobytes of gzip inflate to gigabytes. 16 MiB is 134 million
+# entries, far above the specification's 131,072-entry minimum.
+MAX_STATUS_LIST_BYTES = 16 * 1024 * 1024
 
 OK, FAIL, WARNING = "ok", "fail", "warning"
 VALID, INVALID, UNUSABLE, INCOMPLETE = "valid", "invalid", "unusable", "incomplete"
@@ -67,6 +87,9 @@ class Report:
     def add(self, name: str, outcome: str, message: str) -> None:
         self.checks.append(Check(name, outcome, message))
 
+    def passed(self, name: str) -> bool:
+        return any(check.name == name and check.outcome == OK for check in self.checks)
+
     @property
     def verdict(self) -> str:
         outcomes = {check.outcome for check in self.checks}
@@ -91,6 +114,32 @@ class Report:
         }
 
 
+# Words for people, shared by the page and `sexto verify`; built at each call so that they are
+# in the language active then.
+def verdict_label(verdict: str) -> str:
+    return {
+        VALID: _("Badge valide"),
+        INVALID: _("Badge invalide"),
+        INCOMPLETE: _("Vérification incomplète"),
+        UNUSABLE: _("Ce n'est pas un badge vérifiable"),
+    }[verdict]
+
+
+def outcome_label(outcome: str) -> str:
+    return {OK: _("Réussi"), FAIL: _("Échec"), WARNING: _("Non vérifié")}[outcome]
+
+
+def check_label(name: str) -> str:
+    return {
+        "input": _("Lecture"),
+        "format": _("Format"),
+        "signature": _("Signature"),
+        "dates": _("Dates de validité"),
+        "status": _("Révocation"),
+        "error": _("Erreur"),
+    }.get(name, name)
+
+
 # How documents from elsewhere are fetched: replaced in tests, guarded against SSRF otherwise.
 Fetcher = Callable[[str], bytes]
 
@@ -99,6 +148,38 @@ def default_fetcher(url: str) -> bytes:
     # Loopback addresses only while developing (the demo serves its DID on 127.0.0.1).
     return fetch_url(url, allow_loopback=settings.DEBUG,
                      accept="application/json, application/ld+json").body
+
+
+# --- Reading values of unknown shape ------------------------------------------------------------
+
+
+def _text(value) -> str:
+    """A plain string from a JSON value: a string, or a JSON-LD value object's @value."""
+    if isinstance(value, dict):
+        value = value.get("@value")
+    elif isinstance(value, list):
+        value = next((v for v in map(_text, value) if v), "")
+    return value if isinstance(value, str) else ""
+
+
+def _dict(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value) -> list:
+    """JSON-LD lets one value stand for a list of one."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _types(value) -> set[str]:
+    return {item for item in _list(value) if isinstance(item, str)}
+
+
+def _issuer_id(document: dict) -> str:
+    issuer = document.get("issuer")
+    return _text(issuer.get("id")) if isinstance(issuer, dict) else _text(issuer)
 
 
 # --- Reading the input -----------------------------------------------------------------------
@@ -114,7 +195,7 @@ class Parsed:
 def _json_object(text: str) -> dict:
     try:
         document = json.loads(text)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: "[[[[..." nested too deep
         raise Unusable(_("Ce texte n'est pas du JSON valide."), code="json") from exc
     if not isinstance(document, dict):
         raise Unusable(_("Ce JSON n'est pas un justificatif."), code="not_credential")
@@ -127,8 +208,7 @@ def _looks_like_jwt(text: str) -> bool:
 
 
 def _classify(document: dict, *, token: str = "") -> Parsed:
-    types = document.get("type")
-    types = {types} if isinstance(types, str) else set(types or [])
+    types = _types(document.get("type"))
     if types & OB3_TYPES or "VerifiableCredential" in types:
         return Parsed("ob3-jwt" if token else "ob3", document, token)
     if "Assertion" in types or document.get("verify") or document.get("verification"):
@@ -137,54 +217,92 @@ def _classify(document: dict, *, token: str = "") -> Parsed:
                      "Badges 2.0."), code="not_credential")
 
 
-def _from_text(text: str, *, fetch: Fetcher, depth: int = 0) -> Parsed:
-    text = text.strip()
-    if text.startswith("{"):
+def _from_text(text: str, *, fetch: Fetcher, hops: int) -> Parsed:
+    text = text.strip().lstrip("\ufeff")  # a byte order mark, as some editors save JSON
+    if text.startswith(("{", "[")):
         return _classify(_json_object(text))
     if _looks_like_jwt(text):
         try:
             payload = jwt.decode(text, options={"verify_signature": False})
-        except jwt.PyJWTError as exc:
+        except (jwt.PyJWTError, ValueError, TypeError) as exc:
             raise Unusable(_("Ce jeton JWT est illisible."), code="jwt") from exc
         # VC-JWT as OB 3.0 writes it (the credential is the payload), or VCDM 1.1's vc claim.
         document = payload.get("vc") if isinstance(payload.get("vc"), dict) else payload
         return _classify(document, token=text)
-    if text.startswith(("http://", "https://")) and depth == 0:
+    if text.startswith(("http://", "https://")) and "\n" not in text:
+        if hops >= MAX_FETCH_HOPS:
+            raise Unusable(_("Ce badge renvoie vers une autre adresse de trop."),
+                           code="too_many_hops")
         try:
             body = fetch(text)
         except FetchError as exc:
             raise Unusable(exc.message, code="fetch") from exc
-        return _from_text(body.decode("utf-8", errors="replace"), fetch=fetch, depth=1)
+        # Whatever the address serves is read like an uploaded file: JSON, JWT, PNG or SVG.
+        return _from_bytes(body, fetch=fetch, hops=hops + 1)
     raise Unusable(_("Collez un justificatif (JSON ou JWT), son adresse, ou déposez l'image du "
                      "badge (PNG ou SVG)."), code="unknown_input")
 
 
+def _from_bytes(data: bytes, *, fetch: Fetcher, hops: int) -> Parsed:
+    if len(data) > MAX_INPUT_BYTES:
+        raise Unusable(_("Ce fichier est trop volumineux (2 Mo au plus)."), code="too_large")
+    try:
+        if data.startswith(PNG_SIGNATURE):
+            baked = (png_extract(data, keyword=PNG_KEYWORD_OB3)
+                     or png_extract(data, keyword=PNG_KEYWORD_OB2))
+            if baked is None:
+                raise Unusable(_("Cette image PNG ne contient aucun badge."), code="no_badge")
+            return _from_text(baked, fetch=fetch, hops=hops)
+        if data[:512].lstrip().removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<"):
+            baked_svg = svg_extract(data)
+            if baked_svg is None:
+                raise Unusable(_("Cette image SVG ne contient aucun badge."), code="no_badge")
+            return _from_text(baked_svg.text, fetch=fetch, hops=hops)
+    except BakingError as exc:
+        raise Unusable(exc.message, code=exc.code) from exc
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise Unusable(_("Ce fichier n'est ni un justificatif ni une image de badge."),
+                       code="binary") from exc
+    return _from_text(text, fetch=fetch, hops=hops)
+
+
 def read_input(*, text: str = "", data: bytes = b"", fetch: Fetcher = default_fetcher) -> Parsed:
     """Whatever was given, the credential it holds; Unusable when it holds none."""
-    if len(data) > MAX_INPUT_BYTES or len(text) > MAX_INPUT_BYTES:
-        raise Unusable(_("Ce fichier est trop volumineux (2 Mo au plus)."), code="too_large")
     if data:
-        try:
-            if data.startswith(PNG_SIGNATURE):
-                baked = (png_extract(data, keyword="openbadgecredential")
-                         or png_extract(data, keyword="openbadges"))
-                if baked is None:
-                    raise Unusable(_("Cette image PNG ne contient aucun badge."), code="no_badge")
-                return _from_text(baked, fetch=fetch)
-            head = data[:512].lstrip()
-            if head.startswith(b"<"):
-                baked_svg = svg_extract(data)
-                if baked_svg is None:
-                    raise Unusable(_("Cette image SVG ne contient aucun badge."), code="no_badge")
-                return _from_text(baked_svg.text, fetch=fetch)
-        except BakingError as exc:
-            raise Unusable(exc.message, code=exc.code) from exc
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise Unusable(_("Ce fichier n'est ni un justificatif ni une image de badge."),
-                           code="binary") from exc
-    return _from_text(text, fetch=fetch)
+        return _from_bytes(data, fetch=fetch, hops=0)
+    if len(text) > MAX_INPUT_BYTES:
+        raise Unusable(_("Ce fichier est trop volumineux (2 Mo au plus)."), code="too_large")
+    return _from_text(text, fetch=fetch, hops=0)
+
+
+# --- Why a proof failed, in the reader's language -----------------------------------------------
+
+
+def _proof_message(exc: Exception) -> str:
+    """integrity.py and multibase.py speak English to developers; people get these instead."""
+    code = getattr(exc, "code", "")
+    messages = {
+        "no_proof": _("le justificatif ne porte aucune preuve Data Integrity."),
+        "proof_type": _("type de preuve non pris en charge (seule la preuve DataIntegrityProof "
+                        "eddsa-rdfc-2022 l'est)."),
+        "proof_purpose": _("la preuve ne sert pas à l'émission (assertionMethod)."),
+        "proof_fields": _("la preuve n'indique pas sa clé ou sa valeur."),
+        "context": _("le justificatif n'a pas de liste @context."),
+        "proof_value": _("la valeur de la preuve est mal encodée."),
+        "multibase": _("la valeur de la preuve est mal encodée."),
+        "base58": _("la valeur de la preuve est mal encodée."),
+        "multikey": _("la clé de l'émetteur n'est pas une clé Ed25519 valide."),
+        "signature": _("la signature ne correspond pas au contenu : le badge a été modifié ou "
+                       "n'a pas été signé par cette clé."),
+        "jsonld": _("le document n'est pas du JSON-LD valide."),
+    }
+    if code in messages:
+        return messages[code]
+    if isinstance(exc, ApplicationError) and code not in ("invalid", ""):
+        return exc.message  # raised in this module: already translated
+    return _("le document ou la preuve est mal formé.")
 
 
 # --- Keys of the issuer ----------------------------------------------------------------------
@@ -194,12 +312,21 @@ def _did_document_for(did: str, fetch: Fetcher) -> dict:
     if did == issuer_did():
         # Our own identity: the keyring is the source, no need to ask ourselves over HTTP.
         return did_document(keyring_load())
-    url = did_web_document_url(did, allow_http_loopback=settings.DEBUG)
     try:
-        return _json_object(fetch(url).decode("utf-8", errors="replace"))
+        url = did_web_document_url(did, allow_http_loopback=settings.DEBUG)
+    except DidError as exc:
+        raise ProofError(_("l'identifiant DID de l'émetteur est mal formé."),
+                         code="malformed_did") from exc
+    try:
+        document = _json_object(fetch(url).decode("utf-8", errors="replace"))
     except (FetchError, Unusable) as exc:
         raise Unreachable(_("Le document DID de l'émetteur (%(url)s) est inaccessible.")
                           % {"url": url}, code="did_unreachable") from exc
+    # A server may answer anything at that address; only the DID's own document counts.
+    if document.get("id") != did:
+        raise ProofError(_("le document DID obtenu ne décrit pas cet émetteur."),
+                         code="did_mismatch")
+    return document
 
 
 def _verification_method(method_id: str, fetch: Fetcher) -> dict:
@@ -209,41 +336,60 @@ def _verification_method(method_id: str, fetch: Fetcher) -> dict:
         return {"id": method_id, "type": "Multikey", "controller": did,
                 "publicKeyMultibase": fragment}
     if not did.startswith("did:web:"):
-        raise ProofError(_("Méthode d'identité non prise en charge : %(did)s") % {"did": did},
+        raise ProofError(_("méthode d'identité non prise en charge : %(did)s") % {"did": did},
                          code="did_method")
     document = _did_document_for(did, fetch)
-    # The key must be listed for assertions (signing credentials), not merely present.
-    if method_id in document.get("assertionMethod", []):
-        for method in document.get("verificationMethod", []):
-            if isinstance(method, dict) and method.get("id") == method_id:
-                return method
-    raise ProofError(_("La clé %(key)s n'est pas une clé de signature de l'émetteur.")
+
+    def absolute(value) -> str:  # DID documents may name their keys "#key-1"
+        value = _text(value)
+        return did + value if value.startswith("#") else value
+
+    methods = {absolute(m.get("id")): m for m in _list(document.get("verificationMethod"))
+               if isinstance(m, dict)}
+    # The key must be listed for assertions (signing credentials), not merely present; the
+    # list holds key ids, or keys written out in full.
+    for item in _list(document.get("assertionMethod")):
+        if isinstance(item, dict) and absolute(item.get("id")) == method_id:
+            return item
+        if isinstance(item, str) and absolute(item) == method_id and method_id in methods:
+            return methods[method_id]
+    raise ProofError(_("la clé %(key)s n'est pas une clé de signature de l'émetteur.")
                      % {"key": method_id}, code="unknown_key")
 
 
 def _ed25519_key(method: dict) -> bytes:
-    if method.get("type") == "Multikey" and method.get("publicKeyMultibase"):
-        return ed25519_public_from_multikey(method["publicKeyMultibase"])
-    jwk = method.get("publicKeyJwk") or {}
-    if jwk.get("kty") == "OKP" and jwk.get("crv") == "Ed25519":
-        return base64.urlsafe_b64decode(jwk["x"] + "=" * (-len(jwk["x"]) % 4))
-    raise ProofError(_("La clé de l'émetteur n'est pas une clé Ed25519."), code="key_type")
+    multikey = method.get("publicKeyMultibase")
+    if method.get("type") == "Multikey" and isinstance(multikey, str):
+        return ed25519_public_from_multikey(multikey)
+    jwk = _dict(method.get("publicKeyJwk"))
+    x = jwk.get("x")
+    if jwk.get("kty") == "OKP" and jwk.get("crv") == "Ed25519" and isinstance(x, str):
+        raw = base64.urlsafe_b64decode(x + "=" * (-len(x) % 4))
+        if len(raw) == 32:
+            return raw
+    raise ProofError(_("la clé de l'émetteur n'est pas une clé Ed25519."), code="key_type")
 
 
-def _issuer_id(document: dict) -> str:
-    issuer = document.get("issuer")
-    return issuer.get("id", "") if isinstance(issuer, dict) else str(issuer or "")
+def _public_jwk(method: dict) -> dict:
+    """The method's public key as a JWK, for PyJWT (a Multikey is Ed25519)."""
+    jwk = method.get("publicKeyJwk")
+    if isinstance(jwk, dict):
+        # Only the public members: a careless issuer publishing "d" must not make us sign.
+        return {k: v for k, v in jwk.items() if k in ("kty", "crv", "x", "y", "n", "e")}
+    raw = _ed25519_key(method)
+    return {"kty": "OKP", "crv": "Ed25519",
+            "x": base64.urlsafe_b64encode(raw).rstrip(b"=").decode()}
 
 
 def _controller_matches(method_id: str, issuer: str) -> bool:
-    return method_id.split("#", 1)[0] == issuer
+    return bool(issuer) and method_id.split("#", 1)[0] == issuer
 
 
 def _issuer_key_resolver(issuer: str, fetch: Fetcher) -> Callable[[str], bytes]:
     """Resolves a proof's verification method to an Ed25519 key of `issuer`, and only theirs."""
     def resolve(method_id: str) -> bytes:
         if not _controller_matches(method_id, issuer):
-            raise ProofError(_("La clé de signature n'appartient pas à l'émetteur."),
+            raise ProofError(_("la clé de signature n'appartient pas à l'émetteur."),
                              code="controller")
         return _ed25519_key(_verification_method(method_id, fetch))
 
@@ -263,12 +409,11 @@ def _check_ob3_shape(document: dict, report: Report) -> bool:
     if unknown or not any(isinstance(c, str) and c.startswith(OB3_CONTEXT_PREFIX)
                           for c in contexts):
         report.add("format", FAIL, _("Contexte JSON-LD inconnu ou absent : %(contexts)s")
-                   % {"contexts": ", ".join(map(str, unknown)) or "Open Badges 3.0"})
+                   % {"contexts": ", ".join(unknown) or "Open Badges 3.0"})
         return False
-    types = document.get("type") or []
     subject = document.get("credentialSubject")
-    if not (set(types) & OB3_TYPES) or not _issuer_id(document) or not isinstance(subject, dict) \
-            or not isinstance(subject.get("achievement"), dict):
+    if not (_types(document.get("type")) & OB3_TYPES) or not _issuer_id(document) \
+            or not isinstance(subject, dict) or not isinstance(subject.get("achievement"), dict):
         report.add("format", FAIL, _("Ce justificatif ne suit pas le modèle Open Badges 3.0 "
                                      "(type, émetteur ou réalisation manquants)."))
         return False
@@ -276,60 +421,67 @@ def _check_ob3_shape(document: dict, report: Report) -> bool:
     return True
 
 
-def _check_data_integrity(document: dict, report: Report, fetch: Fetcher) -> bool:
+def _check_data_integrity(document: dict, report: Report, fetch: Fetcher) -> None:
     try:
         proof_verify(document, resolve_key=_issuer_key_resolver(_issuer_id(document), fetch))
     except Unreachable as exc:
         report.add("signature", WARNING, exc.message)
-        return False
-    except (ProofError, MultibaseError, ValueError) as exc:
+    # pyld canonicalizes whatever the document holds: besides its own errors, odd values can
+    # surface as Python errors, all of which mean "not a valid signed document".
+    except (ProofError, MultibaseError, ValueError, TypeError, KeyError, AttributeError,
+            IndexError, RecursionError) as exc:
         report.add("signature", FAIL, _("Signature invalide : %(why)s")
-                   % {"why": getattr(exc, "message", str(exc))})
-        return False
-    report.add("signature", OK, _("Signature valide (Data Integrity eddsa-rdfc-2022), par une "
-                                  "clé de l'émetteur."))
-    return True
+                   % {"why": _proof_message(exc)})
+    else:
+        report.add("signature", OK, _("Signature valide (Data Integrity eddsa-rdfc-2022), par "
+                                      "une clé de l'émetteur."))
 
 
-def _check_jwt(parsed: Parsed, report: Report, fetch: Fetcher) -> bool:
-    document = parsed.document
-    issuer = _issuer_id(document)
+def _check_jwt(parsed: Parsed, report: Report, fetch: Fetcher, *, now: datetime) -> None:
+    issuer = _issuer_id(parsed.document)
     try:
         header = jwt.get_unverified_header(parsed.token)
-        kid = header.get("kid", "")
-        if header.get("alg") not in JWT_ALGORITHMS:
-            raise ProofError(_("Algorithme de signature non pris en charge : %(alg)s")
-                             % {"alg": header.get("alg")}, code="alg")
-        if not kid or not _controller_matches(kid if kid.startswith("did:") else
-                                              f"{issuer}{kid}", issuer):
-            raise ProofError(_("La clé de signature n'appartient pas à l'émetteur."),
+        alg, kid = header.get("alg"), header.get("kid")
+        # Never "none", never HS256 (a public key used as a shared secret).
+        if not isinstance(alg, str) or alg not in JWT_ALGORITHMS:
+            raise ProofError(_("algorithme de signature non pris en charge : %(alg)s")
+                             % {"alg": alg}, code="alg")
+        method_id = kid if isinstance(kid, str) and kid.startswith("did:") else (
+            f"{issuer}{kid}" if isinstance(kid, str) and kid.startswith("#") else "")
+        if not _controller_matches(method_id, issuer):
+            raise ProofError(_("la clé de signature n'appartient pas à l'émetteur."),
                              code="controller")
-        method = _verification_method(kid if kid.startswith("did:") else f"{issuer}{kid}", fetch)
-        jwk = method.get("publicKeyJwk")
-        if jwk is None and method.get("type") == "Multikey":
-            raw = ed25519_public_from_multikey(method["publicKeyMultibase"])
-            jwk = {"kty": "OKP", "crv": "Ed25519",
-                   "x": base64.urlsafe_b64encode(raw).rstrip(b"=").decode()}
-        key = jwt.PyJWK(jwk)
+        # The key comes from the issuer's DID, never from the token's own "jwk" header.
+        key = jwt.PyJWK(_public_jwk(_verification_method(method_id, fetch)))
+        if key.algorithm_name != alg:
+            raise ProofError(_("algorithme de signature non pris en charge : %(alg)s")
+                             % {"alg": alg}, code="alg")
         # Dates are checked below, with the other credentials' rules and messages.
-        payload = jwt.decode(parsed.token, key=key, algorithms=JWT_ALGORITHMS,
+        payload = jwt.decode(parsed.token, key=key, algorithms=[alg],
                              options={"verify_exp": False, "verify_nbf": False,
-                                      "verify_aud": False})
+                                      "verify_aud": False, "verify_iat": False})
         if payload.get("iss") not in (None, issuer):
-            raise ProofError(_("L'émetteur du jeton ne correspond pas à celui du badge."),
+            raise ProofError(_("l'émetteur du jeton ne correspond pas à celui du badge."),
                              code="iss")
     except Unreachable as exc:
         report.add("signature", WARNING, exc.message)
-        return False
-    except (ProofError, MultibaseError) as exc:
-        report.add("signature", FAIL, _("Signature invalide : %(why)s") % {"why": exc.message})
-        return False
-    except (jwt.PyJWTError, ValueError, KeyError, TypeError) as exc:
-        report.add("signature", FAIL, _("Signature invalide : %(why)s") % {"why": str(exc)})
-        return False
+        return
+    except jwt.InvalidSignatureError:
+        report.add("signature", FAIL, _("Signature invalide : %(why)s")
+                   % {"why": _proof_message(ProofError("", code="signature"))})
+        return
+    except (ProofError, MultibaseError, jwt.PyJWTError, ValueError, TypeError, KeyError) as exc:
+        why = _proof_message(exc) if isinstance(exc, ApplicationError) else _(
+            "le jeton JWT ou la clé de l'émetteur est mal formé.")
+        report.add("signature", FAIL, _("Signature invalide : %(why)s") % {"why": why})
+        return
     report.add("signature", OK, _("Signature valide (VC-JWT %(alg)s), par une clé de "
-                                  "l'émetteur.") % {"alg": header["alg"]})
-    return True
+                                  "l'émetteur.") % {"alg": alg})
+    # The exp claim must mirror validUntil; if it says earlier, the token has expired.
+    exp = payload.get("exp")
+    if isinstance(exp, int | float) and not isinstance(exp, bool) and exp <= now.timestamp():
+        report.add("dates", FAIL, _("Ce jeton JWT a expiré le %(date)s.")
+                   % {"date": datetime.fromtimestamp(exp, UTC).date().isoformat()})
 
 
 def _parse_time(value) -> datetime | None:
@@ -337,9 +489,10 @@ def _parse_time(value) -> datetime | None:
         return None
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC)  # OverflowError near year 1 or 9999 with an offset
+    except (ValueError, OverflowError):
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _check_dates(document: dict, report: Report, *, now: datetime) -> None:
@@ -386,87 +539,138 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
+def _status_index(value) -> int:
+    """statusListIndex: a string of digits (VCDM 2.0), or a number as some issuers write it."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 20:
+        return int(value)
+    raise ValueError("statusListIndex is not a non-negative integer")
+
+
+def _status_bits(encoded) -> bytes:
+    """encodedList: "u" + base64url(gzip(bits)), inflated within MAX_STATUS_LIST_BYTES."""
+    if not isinstance(encoded, str) or not encoded.startswith("u"):
+        raise ValueError("encodedList must be multibase base64url (prefix u)")
+    data = encoded[1:]
+    compressed = base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
+    inflater = zlib.decompressobj(wbits=31)  # 31: a gzip header and trailer
+    try:
+        bits = inflater.decompress(compressed, MAX_STATUS_LIST_BYTES + 1)
+    except zlib.error as exc:
+        raise ValueError("encodedList is not gzip") from exc
+    if len(bits) > MAX_STATUS_LIST_BYTES or not inflater.eof:
+        raise ValueError("encodedList is too large or truncated")
+    return bits
+
+
+def _check_status_entry(entry: dict, issuer: str, report: Report, fetch: Fetcher) -> None:
+    purpose = entry.get("statusPurpose")
+    try:
+        index = _status_index(entry.get("statusListIndex"))
+        url = entry.get("statusListCredential")
+        if not isinstance(url, str):
+            raise ValueError("statusListCredential is not a URL")
+        status_list = _status_list_document(url, fetch)
+        # The list must come from the same issuer, signed: or anyone could "un-revoke".
+        if _issuer_id(status_list) != issuer:
+            raise ProofError(_("la liste de statut n'est pas publiée par l'émetteur."),
+                             code="status_issuer")
+        proof_verify(status_list, resolve_key=_issuer_key_resolver(issuer, fetch))
+        subject = _dict(status_list.get("credentialSubject"))
+        if subject.get("statusPurpose") not in (purpose, [purpose]):
+            raise ProofError(_("la liste de statut ne sert pas à cet usage."),
+                             code="status_purpose")
+        is_set = bit_is_set(_status_bits(subject.get("encodedList")), index)
+    except Unreachable as exc:
+        report.add("status", WARNING, exc.message)
+        return
+    except (ProofError, MultibaseError, ValueError, TypeError, KeyError, AttributeError,
+            IndexError, RecursionError) as exc:
+        report.add("status", FAIL, _("La liste de statut est invalide : %(why)s")
+                   % {"why": _proof_message(exc)})
+        return
+    if is_set and purpose == "revocation":
+        report.add("status", FAIL, _("Ce badge a été révoqué par son émetteur."))
+    elif is_set:
+        report.add("status", FAIL, _("Ce badge est suspendu (%(purpose)s).")
+                   % {"purpose": _text(purpose)})
+    else:
+        report.add("status", OK, _("Non révoqué (liste de statut vérifiée)."))
+
+
 def _check_status(document: dict, report: Report, fetch: Fetcher) -> None:
-    entries = document.get("credentialStatus")
-    if entries is None:
+    entries = _list(document.get("credentialStatus"))
+    if not entries:
         report.add("status", OK, _("Ce badge ne publie pas de statut de révocation."))
         return
-    entries = entries if isinstance(entries, list) else [entries]
+    if not report.passed("signature") and any(c.name == "signature" for c in report.checks):
+        # A forged credential's status entry could point anywhere: nothing is fetched for it.
+        report.add("status", WARNING, _("Statut non vérifié : la signature du badge ne l'est "
+                                        "pas."))
+        return
     issuer = _issuer_id(document)
     for entry in entries:
         if not isinstance(entry, dict) or entry.get("type") != "BitstringStatusListEntry":
             report.add("status", WARNING, _("Type de statut non pris en charge."))
             continue
-        purpose = entry.get("statusPurpose")
-        try:
-            index = int(entry.get("statusListIndex"))
-            url = str(entry["statusListCredential"])
-            status_list = _status_list_document(url, fetch)
-            # The list must come from the same issuer, signed: or anyone could "un-revoke".
-            if _issuer_id(status_list) != issuer:
-                raise ProofError(_("La liste de statut n'est pas publiée par l'émetteur."),
-                                 code="status_issuer")
-            proof_verify(status_list, resolve_key=_issuer_key_resolver(issuer, fetch))
-            subject = status_list.get("credentialSubject") or {}
-            if subject.get("statusPurpose") not in (purpose, [purpose]):
-                raise ProofError(_("La liste de statut ne sert pas à cet usage."),
-                                 code="status_purpose")
-            is_set = bit_is_set(decode_bitstring(subject["encodedList"]), index)
-        except Unreachable as exc:
-            report.add("status", WARNING, exc.message)
-            continue
-        except (ProofError, KeyError, TypeError, ValueError, OSError) as exc:
-            report.add("status", FAIL, _("La liste de statut est invalide : %(why)s")
-                       % {"why": getattr(exc, "message", str(exc))})
-            continue
-        if is_set and purpose == "revocation":
-            report.add("status", FAIL, _("Ce badge a été révoqué par son émetteur."))
-        elif is_set:
-            report.add("status", FAIL, _("Ce badge est suspendu (%(purpose)s).")
-                       % {"purpose": purpose})
-        else:
-            report.add("status", OK, _("Non révoqué (liste de statut vérifiée)."))
-
-
-def _text(value) -> str:
-    return value if isinstance(value, str) else ""
+        _check_status_entry(entry, issuer, report, fetch)
 
 
 def _summary_ob3(document: dict) -> dict:
     """What the credential says, as plain text (never rendered as markup or followed)."""
-    subject = document.get("credentialSubject") or {}
-    achievement = subject.get("achievement") or {}
-    issuer = document.get("issuer")
-    criteria = achievement.get("criteria") or {}
+    subject = _dict(document.get("credentialSubject"))
+    achievement = _dict(subject.get("achievement"))
+    issuer = _dict(document.get("issuer"))
     return {
         "name": _text(document.get("name")) or _text(achievement.get("name")),
         "achievement": _text(achievement.get("name")),
         "description": _text(achievement.get("description")),
-        "criteria": _text(criteria.get("narrative")) if isinstance(criteria, dict) else "",
-        "issuer": _text(issuer.get("name")) if isinstance(issuer, dict) else "",
+        "criteria": _text(_dict(achievement.get("criteria")).get("narrative")),
+        "issuer": _text(issuer.get("name")),
         "issuer_id": _issuer_id(document),
         "valid_from": _text(document.get("validFrom")),
         "valid_until": _text(document.get("validUntil")),
         "evidence": [
             {"name": _text(item.get("name")), "narrative": _text(item.get("narrative"))}
-            for item in document.get("evidence") or [] if isinstance(item, dict)
+            for item in _list(document.get("evidence")) if isinstance(item, dict)
         ],
     }
 
 
-def _verify_ob2(document: dict, report: Report, fetch: Fetcher) -> None:
+def _summary_ob2(hosted: dict) -> dict:
+    badge = hosted.get("badge")
+    badge = badge if isinstance(badge, dict) else {"id": _text(badge)}
+    issuer = badge.get("issuer")
+    issuer = issuer if isinstance(issuer, dict) else {"id": _text(issuer)}
+    return {
+        "name": _text(badge.get("name")),
+        "achievement": _text(badge.get("id")),
+        "description": _text(badge.get("description")),
+        "criteria": _text(_dict(badge.get("criteria")).get("narrative")),
+        "issuer": _text(issuer.get("name")),
+        "issuer_id": _text(issuer.get("id")),
+        "valid_from": _text(hosted.get("issuedOn")),
+        "valid_until": _text(hosted.get("expires")),
+        "evidence": [
+            {"name": _text(item.get("name")), "narrative": _text(item.get("narrative"))}
+            for item in _list(hosted.get("evidence")) if isinstance(item, dict)
+        ],
+    }
+
+
+def _verify_ob2(document: dict, report: Report, fetch: Fetcher, *, now: datetime) -> None:
     """OB 2.0 hosted verification: the assertion at its own address is the authority."""
-    url = document.get("id") if isinstance(document.get("id"), str) else ""
-    verification = document.get("verification") or {}
-    if (verification.get("type") if isinstance(verification, dict) else None) not in (
-            "hosted", "HostedBadge") or not url.startswith(("http://", "https://")):
+    url = _text(document.get("id"))
+    if _dict(document.get("verification")).get("type") not in ("hosted", "HostedBadge") \
+            or not url.startswith(("http://", "https://")):
         report.add("signature", FAIL, _("Seules les assertions Open Badges 2.0 hébergées sont "
                                         "prises en charge."))
         return
     try:
         hosted = _json_object(fetch(url).decode("utf-8", errors="replace"))
     except FetchError as exc:
-        if exc.code == "http_status" and "410" in exc.message:
+        if exc.code == "http_status" and exc.extra.get("status") == 410:
             report.add("status", FAIL, _("Ce badge a été révoqué par son émetteur."))
             return
         report.add("signature", WARNING, _("L'assertion hébergée (%(url)s) est inaccessible.")
@@ -475,6 +679,7 @@ def _verify_ob2(document: dict, report: Report, fetch: Fetcher) -> None:
     except Unusable:
         report.add("signature", FAIL, _("L'assertion hébergée est illisible."))
         return
+    report.summary = _summary_ob2(hosted)
     if hosted.get("revoked"):
         report.add("status", FAIL, _("Ce badge a été révoqué par son émetteur."))
         return
@@ -485,35 +690,45 @@ def _verify_ob2(document: dict, report: Report, fetch: Fetcher) -> None:
                                   "adresse."))
     report.add("status", OK, _("Non révoqué."))
     expires = _parse_time(hosted.get("expires"))
-    if expires is not None and expires <= datetime.now(UTC):
+    if expires is not None and expires <= now:
         report.add("dates", FAIL, _("Ce badge a expiré le %(date)s.")
                    % {"date": expires.date().isoformat()})
-    report.summary = {"issued_on": _text(hosted.get("issuedOn")),
-                      "badge": _text(hosted.get("badge")) if isinstance(hosted.get("badge"),
-                                                                           str) else ""}
 
 
-def verify(*, text: str = "", data: bytes = b"", fetch: Fetcher = default_fetcher,
-           now: datetime | None = None) -> Report:
-    """Verify what was given; the report says what held and what did not."""
-    report = Report()
+def _verify_into(report: Report, *, text: str, data: bytes, fetch: Fetcher,
+                 now: datetime) -> None:
     try:
         parsed = read_input(text=text, data=data, fetch=fetch)
     except Unusable as exc:
         report.add("input", FAIL, exc.message)
-        return report
+        return
     report.format = parsed.format
     if parsed.format == "ob2":
-        _verify_ob2(parsed.document, report, fetch)
-        return report
+        _verify_ob2(parsed.document, report, fetch, now=now)
+        return
     document = parsed.document
     if not _check_ob3_shape(document, report):
-        return report
+        return
     report.summary = _summary_ob3(document)
     if parsed.format == "ob3-jwt":
-        _check_jwt(parsed, report, fetch)
+        _check_jwt(parsed, report, fetch, now=now)
     else:
         _check_data_integrity(document, report, fetch)
-    _check_dates(document, report, now=now or datetime.now(UTC))
+    _check_dates(document, report, now=now)
     _check_status(document, report, fetch)
+
+
+def verify(*, text: str = "", data: bytes = b"", fetch: Fetcher = default_fetcher,
+           now: datetime | None = None) -> Report:
+    """Verify what was given; the report says what held and what did not. Never raises."""
+    report = Report()
+    try:
+        _verify_into(report, text=text, data=data, fetch=fetch, now=now or datetime.now(UTC))
+    except Exception:
+        # A bug or an input nobody foresaw: the visitor gets a report, the logs the details.
+        # Not valid in any case; "incomplete" only if the signature had already been checked.
+        logger.exception("Unexpected error while verifying a credential")
+        report.add("error", WARNING if report.passed("signature") else FAIL,
+                   _("La vérification n'a pas pu aller au bout : ce document contient des "
+                     "valeurs inattendues."))
     return report

@@ -34,7 +34,7 @@ from credentials.compose import CONTEXT, achievement, issuer_profile
 from credentials.did import did_document
 from credentials.keys import keyring_load
 from credentials.models import StatusList
-from credentials.services import credential_for_award
+from credentials.services import credential_for_award, credential_jwt
 from credentials.status import STATUS_LIST_TTL_SECONDS, status_list_credential
 
 JSON_LD = "application/ld+json"
@@ -109,9 +109,9 @@ def credential_json(request: HttpRequest, award_id: uuid.UUID) -> HttpResponse:
 
 
 @require_safe
-def credential_jwt(request: HttpRequest, award_id: uuid.UUID) -> HttpResponse:
+def credential_jwt_file(request: HttpRequest, award_id: uuid.UUID) -> HttpResponse:
     award = _get_award_for_attestation(request, award_id)
-    return _file(credential_for_award(award=award).jwt.encode("ascii"), "application/jwt",
+    return _file(credential_jwt(award=award).encode("ascii"), "application/jwt",
                  _download_name(award, "jwt"))
 
 

@@ -1,5 +1,7 @@
 """Template helpers shared by every app."""
 
+from functools import lru_cache
+
 import markdown as markdown_lib
 import nh3
 from django import template
@@ -21,5 +23,12 @@ def loc(value):
 @register.filter
 def markdown(text):
     """Render trusted program content written in Markdown; nh3 still strips anything unsafe."""
-    html = markdown_lib.markdown(text or "", extensions=["sane_lists"])
-    return mark_safe(nh3.clean(html, tags=_ALLOWED_TAGS))  # noqa: S308 - sanitised just above
+    return mark_safe(_markdown_html(text or ""))  # noqa: S308 - sanitised in _markdown_html
+
+
+@lru_cache(maxsize=1024)
+def _markdown_html(text: str) -> str:
+    # Program content is a small, fixed set of texts rendered on every page view: rendering
+    # each once per process takes Markdown off the hot path (a pure function of its input).
+    html = markdown_lib.markdown(text, extensions=["sane_lists"])
+    return nh3.clean(html, tags=_ALLOWED_TAGS)

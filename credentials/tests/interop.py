@@ -104,6 +104,11 @@ def node_sign(credential: dict, *, key: dict, created: str) -> dict:
     return json.loads(_run("sign.mjs", {"credential": credential, "key": key, "created": created}))
 
 
+def node_canonize(document: dict) -> str:
+    """The document's canonical N-Quads (RDFC-1.0) as the JavaScript cryptosuite hashes them."""
+    return json.loads(_run("canonize.mjs", {"document": document}))["nquads"]
+
+
 def node_bench(
     credential: dict,
     *,

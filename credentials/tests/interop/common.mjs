@@ -1,4 +1,4 @@
-// Shared pieces of the interop scripts (verify.mjs, sign.mjs, bench.mjs): the digitalbazaar
+// Shared pieces of the interop scripts (verify, sign, bench, canonize .mjs): the digitalbazaar
 // JavaScript stack, sharing no code with Sexto's Python implementation.
 //
 // The document loader never fetches a JSON-LD context from the network: contexts come from the
