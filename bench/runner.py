@@ -50,7 +50,7 @@ def _ratio(value: float, baseline: float | None) -> float | None:
     return round(value / baseline, 3) if baseline else None
 
 
-# --- Pages, in-process -------------------------------------------------------------------------
+# --- Pages, in-process ----------------------------------------------------------------------------
 
 
 def measure(client: Client, path: str, *, requests: int, warmup: int = 10) -> list[float]:
@@ -124,7 +124,7 @@ def pages(world: dict, *, quick: bool) -> list[Figure]:
     ]
 
 
-# --- Issuing and verifying credentials ----------------------------------------------------------
+# --- Issuing and verifying credentials ------------------------------------------------------------
 
 
 def _rate(function: Callable[[], object], *, seconds: float) -> float:
@@ -156,7 +156,8 @@ def _bulk_awards(world: dict, count: int) -> list:
     stamp = time.time_ns()
     users = User.objects.bulk_create([
         User(email=f"membre.{stamp}.{i}@bench.sexto.test", full_name=f"Membre fictif {i}",
-             handle=f"b{stamp % 10**8}{i}"[:30], password="!")
+             handle=f"b{stamp % 10**8}{i}"[:30],
+             password="!")  # noqa: S106 - Django's mark of an unusable password
         for i in range(count)
     ], batch_size=1000)
     now = timezone.now()
@@ -239,7 +240,7 @@ def verify_per_s_per_core(world: dict, *, quick: bool) -> Figure:
     )
 
 
-# --- PDF --------------------------------------------------------------------------------------------
+# --- PDF ------------------------------------------------------------------------------------------
 
 
 def pdf_ms(world: dict, *, quick: bool) -> Figure:
@@ -283,7 +284,7 @@ def _median_ms(function: Callable[[], object], runs: int) -> float:
     return round(statistics.median(durations) * 1000, 2)
 
 
-# --- The attestation page over HTTP ----------------------------------------------------------------
+# --- The attestation page over HTTP ---------------------------------------------------------------
 
 
 def attestation_page_rps(world: dict, *, quick: bool) -> Figure:
@@ -348,7 +349,7 @@ def _no_static(handler):
     return handler
 
 
-# --- The run -------------------------------------------------------------------------------------
+# --- The run --------------------------------------------------------------------------------------
 
 
 RUNNERS = {

@@ -1,9 +1,10 @@
-"""Issuing and revoking credentials: the one pipeline every award goes through.
+"""Issuing credentials: the one pipeline every award goes through.
 
 credential_for_award: compose the OpenBadgeCredential, sign it (Data Integrity, checked
-against the public key before it leaves), store it; credential_jwt gives its VC-JWT form. A stored credential is reused
-as long as what it says is unchanged; a new site address or a change of what the member
-publishes signs it again.
+against the public key before it leaves), store it; credential_jwt gives its VC-JWT form. A
+stored credential is reused as long as what it says is unchanged; a new site address or a
+change of what the member publishes signs it again. Revocation is the award's flag (badges),
+which the status lists follow.
 """
 
 from __future__ import annotations
