@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 
 from core.exceptions import ApplicationError
+from credentials import rdfc_escape  # noqa: F401 - makes pyld escape strings as RDFC-1.0 says
 
 CONTEXTS_DIR = Path(__file__).resolve().parent / "contexts"
 

@@ -4,11 +4,12 @@ and its PDF. The attestation path is the badges app's, matched here first."""
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from credentials import views
+from credentials import verifier_views, views
 
 app_name = "credential_pages"
 urlpatterns = [
     path(_("attestations/<uuid:award_id>/"), views.attestation, name="attestation"),
     path(_("attestations/<uuid:award_id>/pdf/"), views.attestation_pdf, name="attestation_pdf"),
     path(_("attestations/<uuid:award_id>/revoquer/"), views.award_revoke, name="award_revoke"),
+    path(_("verifier/"), verifier_views.verifier, name="verifier"),
 ]

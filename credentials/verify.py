@@ -223,7 +223,10 @@ def _from_text(text: str, *, fetch: Fetcher, hops: int) -> Parsed:
         return _classify(_json_object(text))
     if _looks_like_jwt(text):
         try:
-            payload = jwt.decode(text, options={"verify_signature": False})
+            # Read only, nothing checked yet; PyJWT would otherwise still refuse an expired one.
+            payload = jwt.decode(text, options={
+                "verify_signature": False, "verify_exp": False, "verify_nbf": False,
+                "verify_iat": False, "verify_aud": False, "verify_iss": False})
         except (jwt.PyJWTError, ValueError, TypeError) as exc:
             raise Unusable(_("Ce jeton JWT est illisible."), code="jwt") from exc
         # VC-JWT as OB 3.0 writes it (the credential is the payload), or VCDM 1.1's vc claim.
