@@ -90,9 +90,11 @@ class VerifierForm(forms.Form):
 
     INPUTS = ("credential", "url", "image")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, too_large: bool = False, **kwargs):
         kwargs.setdefault("label_suffix", "")  # labels are written as sentences
         super().__init__(*args, **kwargs)
+        # Django refused the request's fields as too large before this form could read them.
+        self.too_large = too_large
 
     def clean_url(self) -> str:
         url = self.cleaned_data["url"]
@@ -130,6 +132,9 @@ class VerifierForm(forms.Form):
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        if self.too_large:
+            raise ValidationError(_("Ce qui a été envoyé dépasse la taille acceptée (2 Mo au "
+                                    "plus)."), code="too_large")
         given = [name for name in self.INPUTS if self._given(name)]
         if not given:
             raise ValidationError(_("Donnez le badge à vérifier : collez-le, indiquez son "

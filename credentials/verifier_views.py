@@ -7,6 +7,7 @@ Markdown or HTML from it, and its claims are labelled as claims until its signat
 
 from __future__ import annotations
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
@@ -90,4 +91,12 @@ def verifier(request: HttpRequest) -> HttpResponse:
         # Before anything reads the body: an uploaded image stays in memory, bounded, and is
         # never written to a temporary file.
         request.upload_handlers = [BoundedMemoryUploadHandler(request)]
+        try:
+            request.POST  # noqa: B018 - parsed here, where "too large" can be answered in words
+        except RequestDataTooBig:
+            # A paste beyond DATA_UPLOAD_MAX_MEMORY_SIZE: the form says so (nothing to protect
+            # from cross-site requests in showing an error: nothing is done).
+            form = VerifierForm({}, too_large=True)
+            form.is_valid()
+            return render(request, "credentials/verifier.html", {"form": form, "result": None})
     return _verifier(request)

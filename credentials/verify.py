@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 import jwt
 from django.conf import settings
 from django.utils.translation import gettext as _
+from pyld import jsonld
 
 from core.exceptions import ApplicationError
 from credentials.baking import (
@@ -33,7 +34,8 @@ from credentials.baking import (
     png_extract,
     svg_extract,
 )
-from credentials.contexts import CREDENTIALS_V2, FILES
+from credentials.canon import fast_nquads
+from credentials.contexts import CREDENTIALS_V2, FILES, document_loader
 from credentials.did import DidError, did_document, did_web_document_url, issuer_did
 from credentials.fetch import FetchError, fetch_url
 from credentials.integrity import ProofError, proof_verify
@@ -55,6 +57,16 @@ MAX_FETCH_HOPS = 2
 # issuer, and a few hundred kilobytes of gzip inflate to gigabytes. 16 MiB is 134 million
 # entries, far above the specification's 131,072-entry minimum.
 MAX_STATUS_LIST_BYTES = 16 * 1024 * 1024
+
+# RDF canonicalization (RDFC-1.0) has no bound of its own, and pyld sets none: blank nodes that
+# look alike ("tied") are told apart by trying their permutations. Two identical evidence
+# objects holding ten identical objects each (22 objects in all) keep pyld busy for minutes;
+# 10,000 identical evidence objects, 20 seconds. So before canonicalizing anybody's document:
+# no explicit blank node identifier ("_:x", which cyclic "poison" graphs need), a bounded size
+# and depth, and few tied blank nodes (12 cost milliseconds; our credentials have none).
+MAX_JSON_OBJECTS = 1000
+MAX_JSON_DEPTH = 32
+MAX_TIED_BLANK_NODES = 12
 
 OK, FAIL, WARNING = "ok", "fail", "warning"
 VALID, INVALID, UNUSABLE, INCOMPLETE = "valid", "invalid", "unusable", "incomplete"
@@ -153,12 +165,13 @@ def default_fetcher(url: str) -> bytes:
 # --- Reading values of unknown shape ------------------------------------------------------------
 
 
-def _text(value) -> str:
-    """A plain string from a JSON value: a string, or a JSON-LD value object's @value."""
+def _text(value, *, in_list: bool = False) -> str:
+    """A plain string from a JSON value: a string, a JSON-LD value object's @value, or the
+    first of a list of those (language editions); one level deep, whatever the nesting."""
     if isinstance(value, dict):
         value = value.get("@value")
-    elif isinstance(value, list):
-        value = next((v for v in map(_text, value) if v), "")
+    elif isinstance(value, list) and not in_list:
+        value = next((text for text in (_text(v, in_list=True) for v in value) if text), "")
     return value if isinstance(value, str) else ""
 
 
@@ -180,6 +193,62 @@ def _types(value) -> set[str]:
 def _issuer_id(document: dict) -> str:
     issuer = document.get("issuer")
     return _text(issuer.get("id")) if isinstance(issuer, dict) else _text(issuer)
+
+
+def _too_complex(document: dict) -> bool:
+    """True when canonicalizing `document` could take the server too long (see above)."""
+    if _too_large_for_json_ld(document):
+        return True
+    unsigned = {key: value for key, value in document.items() if key != "proof"}
+    if fast_nquads(unsigned) is not None:
+        return False  # a shape we compose: canonicalized without pyld, in linear time
+    return _tied_blank_nodes(document) > MAX_TIED_BLANK_NODES
+
+
+def _too_large_for_json_ld(document: dict) -> bool:
+    objects, stack = 0, [(document, 0)]
+    while stack:  # no recursion: the document may be as deep as the JSON parser allowed
+        value, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            return True
+        if isinstance(value, dict):
+            objects += 1
+            if objects > MAX_JSON_OBJECTS or any(key.startswith("_:") for key in value):
+                return True
+            stack.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+        elif isinstance(value, str) and value.startswith("_:"):
+            return True
+    return False
+
+
+def _tied_blank_nodes(document: dict) -> int:
+    """How many blank nodes share their first-degree hash input (RDFC-1.0, 4.6) with another:
+    the ones canonicalization must tell apart by permutations. Cheap: one RDF conversion."""
+    try:
+        dataset = jsonld.to_rdf(document, {"documentLoader": document_loader})
+    except (jsonld.JsonLdError, ValueError, TypeError, KeyError, AttributeError, IndexError,
+            RecursionError):
+        return 0  # not valid JSON-LD: canonicalization will say so, quickly
+
+    def term(node: dict, blank: str) -> tuple:
+        if node["type"] == "blank node":
+            return ("_:a",) if node["value"] == blank else ("_:z",)
+        return (node["type"], node["value"], node.get("datatype"), node.get("language"))
+
+    mentions: dict[str, list[tuple]] = {}
+    for graph, triples in dataset.items():
+        graph_node = {"type": "blank node" if graph.startswith("_:") else "IRI", "value": graph}
+        for triple in triples:
+            nodes = (triple["subject"], triple["predicate"], triple["object"], graph_node)
+            for blank in {n["value"] for n in nodes if n["type"] == "blank node"}:
+                mentions.setdefault(blank, []).append(nodes)
+    signatures: dict[tuple, int] = {}
+    for blank, quads in mentions.items():
+        key = tuple(sorted(tuple(term(n, blank) for n in quad) for quad in quads))
+        signatures[key] = signatures.get(key, 0) + 1
+    return sum(count for count in signatures.values() if count > 1)
 
 
 # --- Reading the input -----------------------------------------------------------------------
@@ -402,7 +471,7 @@ def _issuer_key_resolver(issuer: str, fetch: Fetcher) -> Callable[[str], bytes]:
 # --- The checks ---------------------------------------------------------------------------------
 
 
-def _check_ob3_shape(document: dict, report: Report) -> bool:
+def _check_ob3_shape(document: dict, report: Report, *, canonicalized: bool) -> bool:
     contexts = document.get("@context")
     if not isinstance(contexts, list) or not contexts or contexts[0] != CREDENTIALS_V2:
         report.add("format", FAIL, _("Le premier contexte doit être celui des justificatifs "
@@ -419,6 +488,11 @@ def _check_ob3_shape(document: dict, report: Report) -> bool:
             or not isinstance(subject, dict) or not isinstance(subject.get("achievement"), dict):
         report.add("format", FAIL, _("Ce justificatif ne suit pas le modèle Open Badges 3.0 "
                                      "(type, émetteur ou réalisation manquants)."))
+        return False
+    # Only a Data Integrity proof canonicalizes the document; a JWT signs its bytes.
+    if canonicalized and _too_complex(document):
+        report.add("format", FAIL, _("Ce justificatif est trop complexe pour être vérifié "
+                                     "(trop d'objets imbriqués ou de nœuds anonymes)."))
         return False
     report.add("format", OK, _("Justificatif Open Badges 3.0 bien formé."))
     return True
@@ -575,6 +649,9 @@ def _check_status_entry(entry: dict, issuer: str, report: Report, fetch: Fetcher
         if not isinstance(url, str):
             raise ValueError("statusListCredential is not a URL")
         status_list = _status_list_document(url, fetch)
+        if _too_complex(status_list):
+            raise ProofError(_("la liste de statut est trop complexe pour être vérifiée."),
+                             code="status_complex")
         # The list must come from the same issuer, signed: or anyone could "un-revoke".
         if _issuer_id(status_list) != issuer:
             raise ProofError(_("la liste de statut n'est pas publiée par l'émetteur."),
@@ -710,7 +787,7 @@ def _verify_into(report: Report, *, text: str, data: bytes, fetch: Fetcher,
         _verify_ob2(parsed.document, report, fetch, now=now)
         return
     document = parsed.document
-    if not _check_ob3_shape(document, report):
+    if not _check_ob3_shape(document, report, canonicalized=parsed.format == "ob3"):
         return
     report.summary = _summary_ob3(document)
     if parsed.format == "ob3-jwt":

@@ -16,9 +16,12 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from credentials.baking import png_bake, svg_bake
-from credentials.contexts import CREDENTIALS_V2
+from credentials.contexts import CREDENTIALS_V2, OB_V3P0_3_0_3
 from credentials.fetch import FetchError
 from credentials.integrity import proof_attach
 from credentials.multibase import ed25519_public_multikey
@@ -214,15 +217,17 @@ def test_expired_and_not_yet_valid_credentials_are_invalid(award, document):
     assert verify(text=credential_jwt(award=award)).verdict == "invalid"
 
 
-def test_messages_follow_the_active_language(document):
+def test_people_get_translated_reasons_not_developer_english(document):
     from django.utils import translation
+    from django.utils.translation import gettext
 
     document["proof"].pop("proofValue")
-    with translation.override("en"):
-        report = verify(text=as_text(document))
-    assert report.verdict == "invalid"
-    message = next(c.message for c in report.checks if c.name == "signature")
-    assert "proofValue" not in message or "Signature" in message
+    for language in ("fr", "en"):
+        with translation.override(language):
+            report = verify(text=as_text(document))
+            expected = gettext("la preuve n'indique pas sa clé ou sa valeur.")
+        message = next(c.message for c in report.checks if c.name == "signature")
+        assert expected in message and "The proof lacks" not in message
 
 
 # --- VC-JWT ----------------------------------------------------------------------------------
@@ -386,6 +391,35 @@ def test_a_status_list_that_inflates_too_far_is_refused(document):
     assert report.verdict == "invalid" and checks(report, "status") == ["fail"]
 
 
+def _alike(parents: int, children: int) -> list[dict]:
+    return [{"type": ["Evidence"], "name": "e",
+             "audience": [{"type": ["Evidence"], "name": "a"} for _ in range(children)]}
+            for _ in range(parents)]
+
+
+@pytest.mark.parametrize("evidence", [
+    _alike(2, 6),  # permutations: minutes for pyld at 2 x 10
+    _alike(1000, 0),  # quadratic: 20 seconds at 10,000
+    [{"type": ["Evidence"], "id": "_:b0", "name": "cycles need named blank nodes"}],
+    [{"type": ["Evidence"], "name": "deep", "audience": json.loads("[" * 40 + "]" * 40)}],
+], ids=["tied-blank-nodes", "too-many-objects", "blank-node-id", "too-deep"])
+def test_documents_too_costly_to_canonicalize_are_refused(document, evidence):
+    stranger = Issuer()
+    content = unsigned(document)
+    content["evidence"] = evidence
+    credential = foreign_credential(content, stranger)
+    report = verify(text=as_text(credential), fetch=must_not_fetch)
+    assert report.verdict == "invalid" and checks(report, "format") == ["fail"]
+    assert "trop complexe" in report.checks[0].message
+
+
+def test_a_few_alike_blank_nodes_are_fine(document):
+    content = unsigned(document)
+    content["evidence"] = _alike(2, 5)
+    credential = foreign_credential(content, Issuer())
+    assert verify(text=as_text(credential), fetch=must_not_fetch).verdict == "valid"
+
+
 # --- What is not a badge ---------------------------------------------------------------------
 
 
@@ -432,10 +466,6 @@ def test_every_verdict_has_its_exit_code():
 
 
 # --- Whatever is thrown at it, verify() answers ----------------------------------------------
-
-
-from hypothesis import HealthCheck, given, settings as hypothesis_settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 VERDICTS = {"valid", "invalid", "unusable", "incomplete"}
 FUZZ = hypothesis_settings(max_examples=150, deadline=None,
@@ -539,3 +569,16 @@ def test_an_unforeseen_error_is_reported_never_raised(document, monkeypatch, cap
     assert "Unexpected error" in caplog.text
     monkeypatch.setattr(verify_module, "_check_ob3_shape", broken)
     assert verify(text=as_text(document)).verdict == "invalid"
+
+
+def test_a_deeply_nested_jwt_is_read_without_recursion(award):
+    stranger = Issuer()
+    payload = {"@context": [CREDENTIALS_V2, OB_V3P0_3_0_3],
+               "type": ["VerifiableCredential", "OpenBadgeCredential"],
+               "issuer": {"id": stranger.did}, "validFrom": CREATED,
+               "name": json.loads("[" * 900 + "]" * 900),
+               "credentialSubject": {"achievement": {"name": json.loads("[" * 900 + "]" * 900)}}}
+    token = jwt.encode(payload, stranger.key, algorithm="EdDSA", headers={"kid": stranger.method})
+    report = verify(text=token, fetch=must_not_fetch)
+    assert_answers(report)
+    assert report.verdict == "valid" and report.summary["name"] == ""
