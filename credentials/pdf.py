@@ -138,11 +138,15 @@ def _paragraphs(value: str) -> list[str]:
 
 
 def _summary(description: str) -> str:
-    """The first paragraph, cut at a word boundary when longer than DESCRIPTION_MAX_CHARS."""
+    """The first paragraph, cut at a word boundary when longer than DESCRIPTION_MAX_CHARS.
+
+    The description is Markdown, whose source wraps lines inside a paragraph: those line
+    breaks are soft (a space), unlike those of a member's answer.
+    """
     paragraphs = _paragraphs(description)
     if not paragraphs:
         return ""
-    first = paragraphs[0]
+    first = " ".join(paragraphs[0].split())
     if len(first) <= DESCRIPTION_MAX_CHARS:
         return first
     cut = first[:DESCRIPTION_MAX_CHARS].rsplit(maxsplit=1)[0]

@@ -214,3 +214,11 @@ def test_refuses_a_naive_date_or_another_language():
         attestation_pdf_render(attestation(granted_at=datetime.datetime(2026, 5, 14, 10, 30)))
     with pytest.raises(ValueError, match="language"):
         attestation_pdf_render(attestation(language="de"))
+
+
+def test_program_description_keeps_its_first_paragraph_with_soft_line_breaks():
+    from credentials.pdf import _summary
+
+    # Markdown wraps lines inside a paragraph: on paper they flow as one paragraph.
+    assert _summary("La trousse donne\nune façon commune\nd'agir.\n\nAutre.") == \
+        "La trousse donne une façon commune d'agir."
