@@ -582,3 +582,34 @@ def test_a_deeply_nested_jwt_is_read_without_recursion(award):
     report = verify(text=token, fetch=must_not_fetch)
     assert_answers(report)
     assert report.verdict == "valid" and report.summary["name"] == ""
+
+
+def test_es256_jwt_from_another_did_web_issuer_is_valid(award):
+    """ES256 is one of the VC-JWT algorithms verifiers meet; the key comes from a DID document
+    that the (fake, offline) network serves for did:web:issuer.example."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from jwt.algorithms import ECAlgorithm
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    did, method = "did:web:issuer.example", "did:web:issuer.example#key-1"
+    public_jwk = json.loads(ECAlgorithm.to_jwk(key.public_key()))
+    did_doc = {"@context": ["https://www.w3.org/ns/did/v1"], "id": did,
+               "verificationMethod": [{"id": method, "type": "JsonWebKey", "controller": did,
+                                       "publicKeyJwk": public_jwk}],
+               "assertionMethod": [method]}
+
+    def fetch(url: str) -> bytes:
+        assert url == "https://issuer.example/.well-known/did.json"
+        return json.dumps(did_doc).encode()
+
+    payload = _payload(credential_jwt(award=award))
+    payload["issuer"] = {"id": did, "type": ["Profile"], "name": "Autre émetteur"}
+    payload["iss"] = did
+    payload.pop("credentialStatus")
+    token = jwt.encode(payload, key, algorithm="ES256", headers={"kid": method})
+    report = verify(text=token, fetch=fetch)
+    assert report.verdict == "valid", report.as_dict()
+    assert "ES256" in [c.message for c in report.checks if c.name == "signature"][0]
+    payload["name"] = "Changé"
+    forged = token.split(".")[0] + "." + _b64(payload) + "." + token.split(".")[2]
+    assert verify(text=forged, fetch=fetch).verdict == "invalid"
