@@ -102,3 +102,17 @@ def test_bitstring_is_most_significant_bit_first():
     bits = decode_bitstring(encode_bitstring({0, 9, 131_071}, 131_072))
     assert bits[0] == 0b1000_0000 and bits[1] == 0b0100_0000 and bits[-1] == 1
     assert encode_bitstring({5}, 131_072) == encode_bitstring({5}, 131_072)  # no timestamp
+
+
+def test_every_image_a_credential_names_is_a_static_file():
+    """With hashed static names in production, naming a missing file is an error, not a 404."""
+    from types import SimpleNamespace
+
+    from django.contrib.staticfiles import finders
+
+    from credentials.compose import badge_artwork
+
+    assert finders.find("credentials/issuer.png")
+    for kind in ("explorateur", "architecte", "virtuose", "innovateur"):
+        for extension in ("png", "svg"):
+            assert finders.find(badge_artwork(SimpleNamespace(level_kind=kind), extension))
