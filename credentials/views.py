@@ -7,6 +7,7 @@ seen by its recipient or a reviewer; everyone else gets 404.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from urllib.parse import urlencode
@@ -14,11 +15,15 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -26,7 +31,7 @@ from django.views.decorators.http import require_POST, require_safe
 from badges import views as badges_views
 from badges.access import _get_award_for_attestation, award_viewer_is_staff
 from badges.forms import AwardRevokeForm
-from badges.models import BadgeClass
+from badges.models import Award, BadgeClass
 from badges.services import award_revoke as award_revoke_service
 from core.text import localized
 from credentials import exports, ob2
@@ -140,9 +145,11 @@ def _wants_credential(request: HttpRequest) -> bool:
     return preferred is not None and preferred != "text/html"
 
 
-def _attestation_page(request: HttpRequest, award, *, revoke_form=None,
-                      status: int = 200) -> HttpResponse:
+def _attestation_page(request: HttpRequest, award, *, revoke_form=None, status: int = 200,
+                      csrf_token=None) -> HttpResponse:
     extra = {"downloads": _downloads(award), "linkedin_url": _linkedin_url(award)}
+    if csrf_token is not None:
+        extra["csrf_token"] = csrf_token
     if award_viewer_is_staff(request) and not award.revoked:
         extra["revoke_form"] = revoke_form or AwardRevokeForm()
         extra["revoke_url"] = reverse("credential_pages:award_revoke", args=[award.pk])
@@ -152,15 +159,59 @@ def _attestation_page(request: HttpRequest, award, *, revoke_form=None,
     return response
 
 
+# --- The public attestation page, cached for anonymous visitors ----------------------------------
+#
+# It is the page every verifier and employer opens. For an anonymous visitor it depends only on
+# the award, its badge class, its recipient's public details, the language and the site's
+# address: the key below holds all of them, so a change gives a new key and nothing stale is
+# ever served. Only the CSRF token of the page's forms (the language switch) is the visitor's
+# own: the page is stored with a placeholder in its place, replaced at each request. The
+# placeholder cannot come from a member's text, which the template escapes ("<" -> "&lt;").
+
+ANONYMOUS_PAGE_SECONDS = 600
+_CSRF_PLACEHOLDER = "<csrf-token/>"
+
+
+def _anonymous_page_key(request: HttpRequest, award_id: uuid.UUID) -> str | None:
+    """The cache key of the anonymous page, or None when it must be rendered for this request."""
+    if request.user.is_authenticated or len(messages.get_messages(request)):
+        return None
+    # What the page shows, field by field: a change made with queryset.update() (which leaves
+    # updated_at alone) must still give a new key.
+    row = Award.objects.filter(pk=award_id, published=True).values_list(
+        "updated_at", "granted_at", "expires_at", "revoked", "revoked_at", "answers_published",
+        "badge_class__updated_at", "recipient__full_name", "recipient__handle",
+        "recipient__profile_published", "request__level__program_id",
+    ).first()
+    if row is None:
+        return None  # unknown or private: the full path answers (404)
+    expired = row[2] is not None and row[2] <= timezone.now()
+    # The full path too: the language switch sends the visitor back to it, query included.
+    stamp = repr((row, expired, settings.SITE_URL, get_language(), request.get_full_path()))
+    return f"attestation-page:{award_id}:{hashlib.sha256(stamp.encode()).hexdigest()}"
+
+
 @require_safe
 def attestation(request: HttpRequest, award_id: uuid.UUID) -> HttpResponse:
     """The attestation page, or its credential when the client asks for JSON."""
-    award = _get_award_for_attestation(request, award_id)
     if _wants_credential(request):
+        award = _get_award_for_attestation(request, award_id)
         response = _json(credential_for_award(award=award).document,
                          content_type="application/vc+ld+json")
     else:
-        response = _attestation_page(request, award)
+        key = _anonymous_page_key(request, award_id)
+        html = cache.get(key) if key else None
+        if html is None:
+            award = _get_award_for_attestation(request, award_id)
+            if key is None:
+                response = _attestation_page(request, award)
+            else:
+                response = _attestation_page(
+                    request, award, csrf_token=mark_safe(_CSRF_PLACEHOLDER))  # noqa: S308
+                html = response.content.decode()
+                cache.set(key, html, ANONYMOUS_PAGE_SECONDS)
+        if html is not None:
+            response = HttpResponse(html.replace(_CSRF_PLACEHOLDER, get_token(request)))
     patch_vary_headers(response, ["Accept"])
     return response
 
