@@ -14,6 +14,8 @@ to it. Figures, their units, baselines and targets (see README, "Benchmarks"):
 
 from __future__ import annotations
 
+import dataclasses
+import http.client
 import json
 import os
 import platform
@@ -21,9 +23,31 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from importlib.metadata import version
 from io import StringIO
 
+import typst
+from cryptography.hazmat.primitives.asymmetric import ed25519
+from django.core.management import call_command
+from django.db import connection, connections
 from django.test import Client
+from django.test.testcases import LiveServerThread
+from django.test.utils import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from badges.models import Award
+from credentials.bulk import credentials_issue_bulk
+from credentials.did import did_document
+from credentials.integrity import proof_verify
+from credentials.keys import keyring_load
+from credentials.models import IssuedCredential
+from credentials.pdf import attestation_pdf_render
+from credentials.selectors import attestation_pdf_data
+from credentials.services import credential_for_award
+from credentials.verify import default_fetcher, issuer_key_resolver
+from demo.data import demo_data_load
 
 GROUPS = ["pages", "issue_per_s", "verify_per_s_per_core", "pdf_ms", "attestation_page_rps"]
 
@@ -83,13 +107,6 @@ def page_figure(name: str, durations: list[float], *, baseline: Figure | None) -
 
 def demo_world() -> dict:
     """The program and the demo data, in the current (throwaway) database."""
-    from django.core.management import call_command
-    from django.test.utils import override_settings
-
-    from badges.models import Award
-    from credentials.services import credential_for_award
-    from demo.data import demo_data_load
-
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
         call_command("content", "load", "--all", "--publish", stdout=StringIO())
         users = demo_data_load()
@@ -100,8 +117,6 @@ def demo_world() -> dict:
 
 
 def pages(world: dict, *, quick: bool) -> list[Figure]:
-    from django.urls import reverse
-
     requests = 50 if quick else 300
     award = world["award"]
     anonymous, reviewer, learner = Client(), Client(), Client()
@@ -138,8 +153,6 @@ def _rate(function: Callable[[], object], *, seconds: float) -> float:
 
 
 def _ed25519_sign_rate(*, seconds: float) -> float:
-    from cryptography.hazmat.primitives.asymmetric import ed25519
-
     key = ed25519.Ed25519PrivateKey.generate()
     message = os.urandom(64)
     return _rate(lambda: key.sign(message), seconds=seconds)
@@ -147,11 +160,6 @@ def _ed25519_sign_rate(*, seconds: float) -> float:
 
 def _bulk_awards(world: dict, count: int) -> list:
     """`count` fresh awards of the Architecte badge, each to its own fictional member."""
-    from django.utils import timezone
-
-    from accounts.models import User
-    from badges.models import Award
-
     model = world["award"]
     stamp = time.time_ns()
     users = User.objects.bulk_create([
@@ -170,12 +178,6 @@ def _bulk_awards(world: dict, count: int) -> list:
 
 
 def issue_per_s(world: dict, *, quick: bool) -> Figure:
-    from badges.models import Award
-    from credentials.bulk import credentials_issue_bulk
-    from credentials.integrity import proof_verify
-    from credentials.models import IssuedCredential
-    from credentials.verify import _issuer_key_resolver, default_fetcher
-
     count = 500 if quick else 10_000
     baseline = _ed25519_sign_rate(seconds=1.0 if quick else 3.0)
     awards = list(Award.objects.filter(pk__in=[a.pk for a in _bulk_awards(world, count)])
@@ -188,7 +190,7 @@ def issue_per_s(world: dict, *, quick: bool) -> Figure:
                                                                               flat=True)
     verified = 0
     for document in documents.iterator():
-        proof_verify(document, resolve_key=_issuer_key_resolver(document["issuer"]["id"],
+        proof_verify(document, resolve_key=issuer_key_resolver(document["issuer"]["id"],
                                                                 default_fetcher))
         verified += 1
     if verified != count or result.issued != count:
@@ -210,9 +212,6 @@ def _node_verify_rate(document: dict, *, iterations: int) -> float | None:
         return None
     if not node_ready():
         return None
-    from credentials.did import did_document
-    from credentials.keys import keyring_load
-
     did = document["issuer"]["id"]
     outcome = node_bench(document, iterations=iterations,
                          dids={did: did_document(keyring_load(), did)})
@@ -220,12 +219,8 @@ def _node_verify_rate(document: dict, *, iterations: int) -> float | None:
 
 
 def verify_per_s_per_core(world: dict, *, quick: bool) -> Figure:
-    from credentials.integrity import proof_verify
-    from credentials.services import credential_for_award
-    from credentials.verify import _issuer_key_resolver, default_fetcher
-
     document = credential_for_award(award=world["award"]).document
-    resolve = _issuer_key_resolver(document["issuer"]["id"], default_fetcher)
+    resolve = issuer_key_resolver(document["issuer"]["id"], default_fetcher)
     value = _rate(lambda: proof_verify(document, resolve_key=resolve),
                   seconds=1.0 if quick else 3.0)
     baseline = _node_verify_rate(document, iterations=200 if quick else 1000)
@@ -244,13 +239,6 @@ def verify_per_s_per_core(world: dict, *, quick: bool) -> Figure:
 
 
 def pdf_ms(world: dict, *, quick: bool) -> Figure:
-    import dataclasses
-
-    import typst
-
-    from credentials.pdf import attestation_pdf_render
-    from credentials.selectors import attestation_pdf_data
-
     data = attestation_pdf_data(world["award"], "fr")
     runs = 30 if quick else 200
     counter = iter(range(10**9))
@@ -289,13 +277,6 @@ def _median_ms(function: Callable[[], object], runs: int) -> float:
 
 def attestation_page_rps(world: dict, *, quick: bool) -> Figure:
     """Both pages served by a real HTTP server on 127.0.0.1, one client, a connection each."""
-    import http.client
-
-    from django.db import connections
-    from django.test.testcases import LiveServerThread
-    from django.test.utils import override_settings
-    from django.urls import reverse
-
     requests = 100 if quick else 500
     with override_settings(ROOT_URLCONF="bench.urls", ALLOWED_HOSTS=["127.0.0.1"]):
         # An in-memory SQLite test database lives in this process's connection: share it.
@@ -373,11 +354,6 @@ def bench_run(*, only: list[str] | None = None, quick: bool = False) -> list[Fig
 
 
 def bench_meta(*, quick: bool) -> dict:
-    from importlib.metadata import version
-
-    from django.db import connection
-    from django.utils import timezone
-
     return {
         "date": timezone.now().isoformat(timespec="seconds"),
         "machine": {"platform": platform.platform(), "processor": platform.machine(),

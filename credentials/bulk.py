@@ -14,10 +14,15 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from cryptography.hazmat.primitives import serialization
 from django.db import transaction
 from django.utils import timezone
 
-from credentials.compose import open_badge_credential
+from credentials.compose import iso_utc, open_badge_credential
+from credentials.did import verification_method_id
+from credentials.exports import badge_artwork_bytes, png_with_credential
+from credentials.integrity import proof_attach
+from credentials.keys import ED25519, keyring_load
 from credentials.models import IssuedCredential, StatusList
 from credentials.status import FILL_LIMIT, status_index_allocate, status_list_current
 
@@ -36,8 +41,6 @@ _worker_state: dict = {}
 
 
 def _worker_init(private_pem: bytes, verification_method: str, artwork: bytes) -> None:
-    from cryptography.hazmat.primitives import serialization
-
     _worker_state.update(
         key=serialization.load_pem_private_key(private_pem, password=None),
         method=verification_method,
@@ -46,17 +49,10 @@ def _worker_init(private_pem: bytes, verification_method: str, artwork: bytes) -
 
 
 def _worker_sign(job: tuple[dict, str]) -> tuple[dict, int]:
-    import json
-
-    from credentials.baking import PNG_KEYWORD_OB3, png_bake
-    from credentials.integrity import proof_attach
-
     unsigned, created = job
     signed = proof_attach(unsigned, private_key=_worker_state["key"],
                           verification_method=_worker_state["method"], created=created)
-    baked = png_bake(_worker_state["artwork"], keyword=PNG_KEYWORD_OB3,
-                     text=json.dumps(signed, ensure_ascii=False))
-    return signed, len(baked)
+    return signed, len(png_with_credential(_worker_state["artwork"], signed))
 
 
 # --- Parent side ---------------------------------------------------------------------------------
@@ -65,13 +61,6 @@ def _worker_sign(job: tuple[dict, str]) -> tuple[dict, int]:
 def credentials_issue_bulk(awards: Iterable, *, processes: int | None = None,
                            batch_size: int = BATCH_SIZE) -> BulkResult:
     """Issue the credential of each award that has none yet; return how many were issued."""
-    from cryptography.hazmat.primitives import serialization
-
-    from credentials.compose import iso_utc
-    from credentials.did import verification_method_id
-    from credentials.exports import badge_artwork_bytes
-    from credentials.keys import ED25519, keyring_load
-
     awards = list(awards)
     already = set(IssuedCredential.objects.filter(award__in=awards).values_list("award_id",
                                                                                flat=True))

@@ -6,6 +6,7 @@ document lives at /.well-known/did.json (no path) or /path/did.json.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import quote, unquote, urlsplit
 
 from django.conf import settings
@@ -57,7 +58,14 @@ def verification_method_id(key: SigningKey, did: str | None = None) -> str:
 
 def did_document(keyring: Keyring, did: str | None = None) -> dict:
     """Every key of the keyring, the retired ones included: old credentials must still verify."""
-    did = did or issuer_did()
+    return _did_document(keyring, did or issuer_did())
+
+
+@lru_cache(maxsize=8)
+def _did_document(keyring: Keyring, did: str) -> dict:
+    # Asked for at every verification of our own credentials: built once per keyring and
+    # address (keyring_load returns the same Keyring while its text is unchanged). Callers
+    # get the cached dict: they read it, never change it.
     methods = []
     for key in keyring.keys:
         method = {"id": verification_method_id(key, did), "controller": did}

@@ -24,10 +24,15 @@ def badge_artwork_bytes(badge_class, extension: str) -> bytes:
     return (STATIC_DIR / badge_artwork(badge_class, extension)).read_bytes()
 
 
+def png_with_credential(artwork: bytes, document: dict) -> bytes:
+    """The badge's PNG artwork baked with a signed OB 3.0 credential."""
+    return png_bake(artwork, keyword=PNG_KEYWORD_OB3,
+                    text=json.dumps(document, ensure_ascii=False))
+
+
 def baked_png(award) -> bytes:
-    credential = credential_for_award(award=award)
-    return png_bake(badge_artwork_bytes(award.badge_class, "png"), keyword=PNG_KEYWORD_OB3,
-                    text=json.dumps(credential.document, ensure_ascii=False))
+    return png_with_credential(badge_artwork_bytes(award.badge_class, "png"),
+                               credential_for_award(award=award).document)
 
 
 def baked_svg(award) -> bytes:

@@ -56,8 +56,13 @@ def _root_cause(error: Exception) -> str:
     return str(getattr(error, "message", None) or error)
 
 
+def without_proof(document: dict) -> dict:
+    """The document as it was signed: everything but its proof."""
+    return {key: value for key, value in document.items() if key != "proof"}
+
+
 def _hash_data(document: dict, proof_options: dict) -> bytes:
-    unsigned = {key: value for key, value in document.items() if key != "proof"}
+    unsigned = without_proof(document)
     options = {key: value for key, value in proof_options.items() if key != "proofValue"}
     options["@context"] = document["@context"]
     proof_hash = hashlib.sha256(canonical_nquads(options).encode("utf-8")).digest()

@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -51,7 +51,8 @@ class SigningKey:
     created: str
     private_key: ed25519.Ed25519PrivateKey | rsa.RSAPrivateKey
 
-    @property
+    # Derived from the private key, which never changes: computed once per key.
+    @cached_property
     def fragment(self) -> str:
         """The key's name inside the DID document: stable, derived from the public key."""
         if self.type == ED25519:
@@ -61,13 +62,13 @@ class SigningKey:
         canonical = json.dumps({k: jwk[k] for k in ("e", "kty", "n")}, separators=(",", ":"))
         return "rsa-" + _b64url(hashlib.sha256(canonical.encode()).digest())
 
-    @property
+    @cached_property
     def public_multibase(self) -> str:
         raw = self.private_key.public_key().public_bytes(
             serialization.Encoding.Raw, serialization.PublicFormat.Raw)
         return ed25519_public_multikey(raw)
 
-    @property
+    @cached_property
     def public_jwk(self) -> dict:
         numbers = self.private_key.public_key().public_numbers()
         return {"kty": "RSA", "n": _int_b64url(numbers.n), "e": _int_b64url(numbers.e)}

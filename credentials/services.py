@@ -15,13 +15,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from credentials.compose import open_badge_credential
+from credentials.integrity import without_proof
 from credentials.models import IssuedCredential
 from credentials.signing import sign_data_integrity, sign_vc_jwt
 from credentials.status import status_index_allocate, status_list_current
-
-
-def _unsigned(document: dict) -> dict:
-    return {key: value for key, value in document.items() if key != "proof"}
 
 
 def _sign_into(credential: IssuedCredential, unsigned: dict) -> None:
@@ -38,7 +35,7 @@ def credential_for_award(*, award) -> IssuedCredential:
         unsigned = open_badge_credential(
             award=award, status_list=credential.status_list,
             status_index=credential.status_index, salt=credential.identity_salt)
-        if _unsigned(credential.document) != unsigned:
+        if without_proof(credential.document) != unsigned:
             _sign_into(credential, unsigned)
             credential.save(update_fields=["document", "jwt", "signed_at", "updated_at"])
         return credential
@@ -69,6 +66,6 @@ def credential_jwt(*, award) -> str:
     """The award's credential as a VC-JWT (RS256), signed on first use and kept."""
     credential = credential_for_award(award=award)
     if not credential.jwt:
-        credential.jwt = sign_vc_jwt(_unsigned(credential.document))
+        credential.jwt = sign_vc_jwt(without_proof(credential.document))
         credential.save(update_fields=["jwt", "updated_at"])
     return credential.jwt

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import jwt
 from django.utils import timezone
 
 from credentials.compose import iso_utc
 from credentials.did import verification_method_id
-from credentials.integrity import proof_attach
+from credentials.integrity import proof_attach, without_proof
 from credentials.keys import ED25519, RSA, keyring_load
 
 
@@ -19,8 +21,6 @@ def sign_data_integrity(document: dict) -> dict:
 
 
 def _epoch(value: str) -> int:
-    from datetime import datetime
-
     return int(datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp())
 
 
@@ -28,7 +28,7 @@ def sign_vc_jwt(document: dict) -> str:
     """OB 3.0 section 8.2: the credential is the JWT payload, with the registered claims that
     mirror its fields; the header names the key (kid) and carries its public JWK."""
     key = keyring_load().active(RSA)
-    payload = {key_: value for key_, value in document.items() if key_ != "proof"}
+    payload = without_proof(document)
     payload.update(iss=document["issuer"]["id"], jti=document["id"],
                    nbf=_epoch(document["validFrom"]))
     if "validUntil" in document:

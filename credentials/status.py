@@ -11,12 +11,15 @@ from __future__ import annotations
 import base64
 import gzip
 import secrets
+import zlib
 
 from django.db import transaction
 from django.utils import timezone
 
 from credentials.compose import CONTEXT, iso_utc, issuer_profile, status_list_url
+from credentials.integrity import without_proof
 from credentials.models import IssuedCredential, StatusList
+from credentials.signing import sign_data_integrity
 
 # A list is left for a new one when this share of it is used: random allocation stays fast.
 FILL_LIMIT = 0.5
@@ -33,11 +36,25 @@ def encode_bitstring(indexes: set[int], size: int) -> str:
     return "u" + base64.urlsafe_b64encode(compressed).rstrip(b"=").decode("ascii")
 
 
-def decode_bitstring(encoded: str) -> bytes:
-    if not encoded.startswith("u"):
+# Inflating stops here: anybody can sign a status list, gzip bombs included. Ours are 16 KiB.
+MAX_BITSTRING_BYTES = 16 * 1024 * 1024
+
+
+def decode_bitstring(encoded) -> bytes:
+    """The bits of an encodedList, "u" + base64url(gzip(bits)); ValueError when it is not one
+    or would inflate past MAX_BITSTRING_BYTES."""
+    if not isinstance(encoded, str) or not encoded.startswith("u"):
         raise ValueError("encodedList must be multibase base64url (prefix u)")
     data = encoded[1:]
-    return gzip.decompress(base64.urlsafe_b64decode(data + "=" * (-len(data) % 4)))
+    compressed = base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
+    inflater = zlib.decompressobj(wbits=31)  # 31: a gzip header and trailer
+    try:
+        bits = inflater.decompress(compressed, MAX_BITSTRING_BYTES + 1)
+    except zlib.error as exc:
+        raise ValueError("encodedList is not gzip") from exc
+    if len(bits) > MAX_BITSTRING_BYTES or not inflater.eof:
+        raise ValueError("encodedList is too large or truncated")
+    return bits
 
 
 def bit_is_set(bits: bytes, index: int) -> bool:
@@ -91,11 +108,9 @@ def status_list_credential_compose(status_list: StatusList) -> dict:
 
 def status_list_credential(status_list: StatusList) -> dict:
     """The signed list credential; signed again only when what it says has changed."""
-    from credentials.signing import sign_data_integrity
-
     unsigned = status_list_credential_compose(status_list)
     cached = status_list.document
-    if cached and {k: v for k, v in cached.items() if k != "proof"} == unsigned:
+    if cached and without_proof(cached) == unsigned:
         return cached
     with transaction.atomic():
         status_list.document = sign_data_integrity(unsigned)

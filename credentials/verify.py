@@ -15,14 +15,13 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import uuid
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import jwt
 from django.conf import settings
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from pyld import jsonld
 
@@ -38,10 +37,11 @@ from credentials.canon import fast_nquads
 from credentials.contexts import CREDENTIALS_V2, FILES, document_loader
 from credentials.did import DidError, did_document, did_web_document_url, issuer_did
 from credentials.fetch import FetchError, fetch_url
-from credentials.integrity import ProofError, proof_verify
+from credentials.integrity import ProofError, proof_verify, without_proof
 from credentials.keys import keyring_load
+from credentials.models import StatusList
 from credentials.multibase import MultibaseError, ed25519_public_from_multikey
-from credentials.status import bit_is_set
+from credentials.status import bit_is_set, decode_bitstring, status_list_credential
 
 logger = logging.getLogger(__name__)
 
@@ -53,11 +53,6 @@ MAX_INPUT_BYTES = 2 * 1024 * 1024
 # The URL given, then the OB 2.0 assertion URL a fetched baked image may hold: no more, so a
 # document cannot send the verifier from address to address.
 MAX_FETCH_HOPS = 2
-# A status list's bits once inflated. Lists are signed by their issuer, but anybody can be an
-# issuer, and a few hundred kilobytes of gzip inflate to gigabytes. 16 MiB is 134 million
-# entries, far above the specification's 131,072-entry minimum.
-MAX_STATUS_LIST_BYTES = 16 * 1024 * 1024
-
 # RDF canonicalization (RDFC-1.0) has no bound of its own, and pyld sets none: blank nodes that
 # look alike ("tied") are told apart by trying their permutations. Two identical evidence
 # objects holding ten identical objects each (22 objects in all) keep pyld busy for minutes;
@@ -199,8 +194,7 @@ def _too_complex(document: dict) -> bool:
     """True when canonicalizing `document` could take the server too long (see above)."""
     if _too_large_for_json_ld(document):
         return True
-    unsigned = {key: value for key, value in document.items() if key != "proof"}
-    if fast_nquads(unsigned) is not None:
+    if fast_nquads(without_proof(document)) is not None:
         return False  # a shape we compose: canonicalized without pyld, in linear time
     return _tied_blank_nodes(document) > MAX_TIED_BLANK_NODES
 
@@ -457,7 +451,7 @@ def _controller_matches(method_id: str, issuer: str) -> bool:
     return bool(issuer) and method_id.split("#", 1)[0] == issuer
 
 
-def _issuer_key_resolver(issuer: str, fetch: Fetcher) -> Callable[[str], bytes]:
+def issuer_key_resolver(issuer: str, fetch: Fetcher) -> Callable[[str], bytes]:
     """Resolves a proof's verification method to an Ed25519 key of `issuer`, and only theirs."""
     def resolve(method_id: str) -> bytes:
         if not _controller_matches(method_id, issuer):
@@ -500,7 +494,7 @@ def _check_ob3_shape(document: dict, report: Report, *, canonicalized: bool) -> 
 
 def _check_data_integrity(document: dict, report: Report, fetch: Fetcher) -> None:
     try:
-        proof_verify(document, resolve_key=_issuer_key_resolver(_issuer_id(document), fetch))
+        proof_verify(document, resolve_key=issuer_key_resolver(_issuer_id(document), fetch))
     except Unreachable as exc:
         report.add("signature", WARNING, exc.message)
     # pyld canonicalizes whatever the document holds: besides its own errors, odd values can
@@ -591,29 +585,21 @@ def _check_dates(document: dict, report: Report, *, now: datetime) -> None:
 
 
 def _status_list_document(url: str, fetch: Fetcher) -> dict:
-    from credentials.models import StatusList
-    from credentials.status import status_list_credential
-
-    site = settings.SITE_URL + "/ob/v3/status/"
-    if url.startswith(site):
+    if url.startswith(settings.SITE_URL + "/"):
         # One of ours: read it from the database rather than over HTTP.
-        list_id = url[len(site):].strip("/")
-        status_list = StatusList.objects.filter(pk=list_id).first() if _is_uuid(list_id) else None
-        if status_list is not None:
-            return status_list_credential(status_list)
+        try:
+            match = resolve(url[len(settings.SITE_URL):])
+        except Resolver404:
+            match = None
+        if match is not None and match.view_name == "credentials:status_list":
+            status_list = StatusList.objects.filter(pk=match.kwargs["list_id"]).first()
+            if status_list is not None:
+                return status_list_credential(status_list)
     try:
         return _json_object(fetch(url).decode("utf-8", errors="replace"))
     except (FetchError, Unusable) as exc:
         raise Unreachable(_("La liste de statut (%(url)s) est inaccessible.") % {"url": url},
                           code="status_unreachable") from exc
-
-
-def _is_uuid(value: str) -> bool:
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
 
 
 def _status_index(value) -> int:
@@ -623,22 +609,6 @@ def _status_index(value) -> int:
     if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 20:
         return int(value)
     raise ValueError("statusListIndex is not a non-negative integer")
-
-
-def _status_bits(encoded) -> bytes:
-    """encodedList: "u" + base64url(gzip(bits)), inflated within MAX_STATUS_LIST_BYTES."""
-    if not isinstance(encoded, str) or not encoded.startswith("u"):
-        raise ValueError("encodedList must be multibase base64url (prefix u)")
-    data = encoded[1:]
-    compressed = base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
-    inflater = zlib.decompressobj(wbits=31)  # 31: a gzip header and trailer
-    try:
-        bits = inflater.decompress(compressed, MAX_STATUS_LIST_BYTES + 1)
-    except zlib.error as exc:
-        raise ValueError("encodedList is not gzip") from exc
-    if len(bits) > MAX_STATUS_LIST_BYTES or not inflater.eof:
-        raise ValueError("encodedList is too large or truncated")
-    return bits
 
 
 def _check_status_entry(entry: dict, issuer: str, report: Report, fetch: Fetcher) -> None:
@@ -656,12 +626,12 @@ def _check_status_entry(entry: dict, issuer: str, report: Report, fetch: Fetcher
         if _issuer_id(status_list) != issuer:
             raise ProofError(_("la liste de statut n'est pas publiée par l'émetteur."),
                              code="status_issuer")
-        proof_verify(status_list, resolve_key=_issuer_key_resolver(issuer, fetch))
+        proof_verify(status_list, resolve_key=issuer_key_resolver(issuer, fetch))
         subject = _dict(status_list.get("credentialSubject"))
         if subject.get("statusPurpose") not in (purpose, [purpose]):
             raise ProofError(_("la liste de statut ne sert pas à cet usage."),
                              code="status_purpose")
-        is_set = bit_is_set(_status_bits(subject.get("encodedList")), index)
+        is_set = bit_is_set(decode_bitstring(subject.get("encodedList")), index)
     except Unreachable as exc:
         report.add("status", WARNING, exc.message)
         return
