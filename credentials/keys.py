@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -157,7 +157,7 @@ def keyring_write(keyring: Keyring, path: Path) -> None:
     os.replace(temporary, path)
 
 
-@cache
+@lru_cache(maxsize=4)  # the current keyring and, across a rotation, the previous one
 def _keyring_from(text: str) -> Keyring:
     return keyring_parse(text)
 
