@@ -14,7 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import DpcpAgreement, Organisation, Role, User
 
 # Roles that mean "works at this school".
-SCHOOL_STAFF_ROLES = {Role.STAFF, Role.PRINCIPAL, Role.ORG_ADMIN, Role.PRIVACY_OFFICER}
+SCHOOL_STAFF_ROLES = {
+    Role.STAFF, Role.PRINCIPAL, Role.INTERVENER, Role.ORG_ADMIN, Role.PRIVACY_OFFICER
+}
 
 
 class Reason:

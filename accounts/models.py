@@ -189,6 +189,9 @@ class DpcpAgreement(BaseModel):
 class Role(models.TextChoices):
     STAFF = "staff", _("Personnel (apprenant)")
     PRINCIPAL = "principal", _("Direction d'école")
+    # Designated by the school's principal; opens the school's cases while the person holds a
+    # valid Sexto Architecte badge and the school's police force an active DPCP agreement.
+    INTERVENER = "intervener", _("Intervenant Sexto")
     REVIEWER = "reviewer", _("Évaluateur")
     PROGRAM_AUTHOR = "program_author", _("Auteur de programme")
     ORG_ADMIN = "org_admin", _("Administrateur d'organisation")
@@ -201,6 +204,10 @@ class Role(models.TextChoices):
 
 # Roles held across the whole platform rather than within one organisation.
 PLATFORM_ROLES = {Role.REVIEWER, Role.PROGRAM_AUTHOR, Role.PLATFORM_ADMIN}
+
+# Roles that open case files (or, for the privacy officer, their metadata). Granting one is
+# notified to the principal, and whoever holds one logs in with a second factor.
+CASE_ROLES = {Role.PRINCIPAL, Role.INTERVENER, Role.POLICE_LIAISON, Role.PRIVACY_OFFICER}
 
 
 class Membership(BaseModel):

@@ -49,7 +49,9 @@ def grantable_roles(granter: User) -> list[tuple[str, str]]:
     platform_admin = user_is_platform_admin(granter)
     return [
         (role.value, role.label) for role in Role
-        if platform_admin or (role not in PLATFORM_ROLES and role != Role.POLICE_LIAISON)
+        # Interveners are designated by their principal, from the case tool.
+        if role != Role.INTERVENER
+        and (platform_admin or (role not in PLATFORM_ROLES and role != Role.POLICE_LIAISON))
     ]
 
 

@@ -17,8 +17,16 @@ from django.utils.translation import gettext as _
 
 from accounts import reference
 from accounts.eligibility import SCHOOL_STAFF_ROLES
-from accounts.models import PLATFORM_ROLES, JoinRequest, Membership, Organisation, Role, User
-from accounts.selectors import organisations_administered_by, user_is_platform_admin
+from accounts.models import (
+    CASE_ROLES,
+    PLATFORM_ROLES,
+    JoinRequest,
+    Membership,
+    Organisation,
+    Role,
+    User,
+)
+from accounts.selectors import organisations_administered_by, user_has_role, user_is_platform_admin
 from audit.services import record
 from core.exceptions import ApplicationError
 
@@ -39,6 +47,7 @@ def role_grant_check(
       police force are granted by platform administrators only;
     - the police liaison role exists only in a police force, and police forces hold no other
       school role;
+    - Sexto interveners are designated by the principal of their school, among its staff;
     - other roles: a platform administrator, or an administrator of that organisation or of
       the service centre or network it belongs to.
     """
@@ -64,6 +73,9 @@ def role_grant_check(
         raise ApplicationError(
             _("Un corps de police ne peut recevoir que des agents de liaison."), code="scope"
         )
+    if role == Role.INTERVENER:
+        _intervener_designation_check(granter=granter, user=user, organisation=organisation)
+        return
     if role in PLATFORM_ROLES or in_police_force:
         if not user_is_platform_admin(granter):
             raise ApplicationError(
@@ -75,6 +87,55 @@ def role_grant_check(
         raise ApplicationError(
             _("Vous n'administrez pas cette organisation."), code="forbidden"
         )
+
+
+def _intervener_designation_check(*, granter: User, user: User, organisation: Organisation):
+    if organisation.kind != Organisation.Kind.SCHOOL:
+        raise ApplicationError(
+            _("Un intervenant Sexto est désigné dans une école."), code="scope"
+        )
+    if not user_has_role(granter, Role.PRINCIPAL, organisation=organisation):
+        raise ApplicationError(
+            _("Seule la direction de l'école désigne ses intervenants Sexto."), code="forbidden"
+        )
+    if not Membership.objects.filter(
+        user=user, organisation=organisation, role__in=[r.value for r in SCHOOL_STAFF_ROLES]
+    ).exists():
+        raise ApplicationError(
+            _("Cette personne ne fait pas partie du personnel de l'école."), code="not_staff"
+        )
+
+
+def principals_concerned_by(organisation: Organisation) -> list[User]:
+    """The principals who must hear of a role opening cases in `organisation`.
+
+    A school's own principals; for a police force, the principals of the schools it serves.
+    """
+    if organisation.kind == Organisation.Kind.POLICE_FORCE:
+        schools = Organisation.objects.filter(territory__police_force=organisation)
+    else:
+        schools = Organisation.objects.filter(pk=organisation.pk)
+    return list(
+        User.objects.filter(
+            is_active=True, memberships__role=Role.PRINCIPAL,
+            memberships__organisation__in=schools,
+        ).distinct()
+    )
+
+
+def _case_role_notify(*, membership: Membership) -> None:
+    """Tell the principals that someone may now open case files. No name of a student, ever."""
+    for principal in principals_concerned_by(membership.organisation):
+        if principal.pk == membership.user_id:
+            continue
+        with translation.override(principal.preferred_language):
+            subject = _("Sexto : un accès aux dossiers d'incident a été accordé")
+            body = render_to_string(
+                "accounts/email/case_role_granted.txt",
+                {"principal": principal, "membership": membership,
+                 "url": settings.SITE_URL + reverse("accounts:people")},
+            )
+        send_mail(subject, body, None, [principal.email])
 
 
 @transaction.atomic
@@ -92,6 +153,8 @@ def role_grant(
         action="role.granted", actor=granter, target=user, request=request,
         data={"role": role, "organisation": str(organisation.pk) if organisation else None},
     )
+    if role in CASE_ROLES:
+        transaction.on_commit(lambda: _case_role_notify(membership=membership))
     return membership
 
 

@@ -169,3 +169,30 @@ def test_bootstrap_admin_needs_an_existing_active_account(world):
     with pytest.raises(CommandError, match="deactivated"):
         call_command("roles", "bootstrap-admin", world.outsider.email)
     assert not Membership.objects.filter(user=world.outsider).exists()
+
+
+def test_only_the_principal_designates_interveners_among_the_school_staff(world):
+    with pytest.raises(ApplicationError):
+        role_grant(granter=world.org_admin, user=world.learner, role=Role.INTERVENER,
+                   organisation=world.school)
+    with pytest.raises(ApplicationError):  # not staff of that school
+        role_grant(granter=world.principal, user=world.ineligible_learner,
+                   role=Role.INTERVENER, organisation=world.school)
+    membership = role_grant(granter=world.principal, user=world.learner,
+                            role=Role.INTERVENER, organisation=world.school)
+    assert Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_a_role_opening_cases_is_notified_to_the_principal(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        role_grant(granter=world.org_admin, user=world.learner, role=Role.PRIVACY_OFFICER,
+                   organisation=world.school)
+    assert [m.to for m in mailoutbox] == [[world.principal.email]]
+    assert world.learner.full_name in mailoutbox[0].body
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        role_grant(granter=world.org_admin, user=world.learner, role=Role.STAFF,
+                   organisation=world.school_no_agreement)
+    assert mailoutbox == []

@@ -33,7 +33,9 @@ def test_who_manages_people(world):
 def test_grantable_roles(world):
     offered = {value for value, _label in grantable_roles(world.org_admin)}
     assert offered == {Role.STAFF, Role.PRINCIPAL, Role.ORG_ADMIN, Role.PRIVACY_OFFICER}
-    assert {value for value, _label in grantable_roles(world.platform_admin)} == set(Role.values)
+    assert {value for value, _label in grantable_roles(world.platform_admin)} == (
+        set(Role.values) - {Role.INTERVENER}
+    )
 
 
 def test_personal_data_covers_roles_and_declarations(world):
