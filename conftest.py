@@ -43,6 +43,33 @@ def _french_by_default():
     translation.deactivate()
 
 
+def login_verified(client, user, *, reauthenticated: bool = False):
+    """Sign `user` in on `client` as after password and second factor (a TOTP device).
+
+    Pages holding case files or other people's personal information ask for the second factor
+    (accounts.mfa.second_factor_required); force_login alone stops at the password.
+    """
+    import time
+
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts import mfa
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or (
+        TOTPDevice.objects.create(user=user, name="Téléphone", confirmed=True))
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    now = time.time()
+    session[mfa.SIGNED_IN_AT_KEY] = now
+    session[mfa.SEEN_AT_KEY] = now
+    if reauthenticated:
+        session[mfa.REAUTH_AT_KEY] = now
+    session.save()
+    return client
+
+
 def make_user(email: str, name: str, **extra) -> User:
     return User.objects.create_user(email=email, password=PASSWORD, full_name=name, **extra)
 

@@ -1,4 +1,5 @@
-from accounts.models import Membership, Role
+from accounts.eligibility import SCHOOL_STAFF_ROLES
+from accounts.models import CASE_ROLES, Membership, Role
 from accounts.selectors import user_is_platform_admin
 
 
@@ -15,5 +16,9 @@ def nav(request):
             "is_author": Role.PROGRAM_AUTHOR in roles or platform_admin,
             "manages_people": Role.ORG_ADMIN in roles or platform_admin,
             "is_platform_admin": platform_admin,
+            # School staff report incidents; case roles read them (cases.access decides).
+            "case_tool": bool(roles & (SCHOOL_STAFF_ROLES | CASE_ROLES)),
+            # Privacy officers keep the register; principals and administrators approve.
+            "privacy": bool(roles & {Role.PRIVACY_OFFICER, Role.PRINCIPAL, Role.ORG_ADMIN}),
         }
     }

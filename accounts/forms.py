@@ -1,5 +1,7 @@
 """Forms for accounts. They check input shape only; the rules live in accounts.services."""
 
+import re
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -210,3 +212,123 @@ class RoleGrantForm(forms.Form):
                 code="unknown_user",
             )
         return user
+
+
+# --- Second factor --------------------------------------------------------------------------
+
+# The person's words stay on the page after an error; codes and keys do not.
+SECRET_FIELDS = ("otp_token", "recovery_code", "passkey_assertion", "credential")
+
+
+def _otp_token_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Code à 6 chiffres"), required=False, max_length=20,
+        help_text=_("Le code que votre application d'authentification affiche en ce moment."),
+        widget=forms.TextInput(attrs={
+            "autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false",
+            "autocapitalize": "none", "size": 8,
+        }),
+    )
+
+
+def _clean_otp_token(form: forms.Form, value: str, *, required: bool) -> str:
+    value = re.sub(r"[\s-]", "", value or "")
+    if not value:
+        if required:
+            form.add_error("otp_token", forms.ValidationError(
+                _("Entrez le code à 6 chiffres de votre application d'authentification."),
+                code="required"))
+    elif not re.fullmatch(r"[0-9]{6}", value):
+        form.add_error("otp_token", forms.ValidationError(
+            _("Le code compte 6 chiffres, sans lettres ni autres signes."), code="invalid"))
+    return value
+
+
+class SecretsNotKeptMixin:
+    """After an error, the page shows again what the person typed, except codes and keys."""
+
+    def forget_secrets(self) -> None:
+        if self.is_bound:
+            self.data = self.data.copy()
+            for name in SECRET_FIELDS:
+                if name in self.data:
+                    self.data[name] = ""
+
+
+class SecondFactorForm(SecretsNotKeptMixin, forms.Form):
+    """One of the person's second factors; `method` says which. Checking it is a service's job."""
+
+    method = forms.ChoiceField(
+        choices=[("totp", "totp"), ("recovery_code", "recovery_code"), ("passkey", "passkey")],
+        widget=forms.HiddenInput,
+    )
+    otp_token = _otp_token_field()
+    recovery_code = forms.CharField(
+        label=_("Code de secours"), required=False, max_length=30,
+        help_text=_("Un des codes de secours reçus quand vous avez ajouté votre second facteur "
+                    "(8 lettres et chiffres). Chaque code ne sert qu'une fois."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none",
+                                      "spellcheck": "false", "size": 12}),
+    )
+    passkey_assertion = forms.CharField(required=False, max_length=20_000,
+                                        widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        method = cleaned.get("method")
+        if method == "totp":
+            cleaned["value"] = _clean_otp_token(self, cleaned.get("otp_token", ""), required=True)
+        elif method == "recovery_code":
+            value = re.sub(r"[\s-]", "", cleaned.get("recovery_code", "")).lower()
+            if not value:
+                self.add_error("recovery_code", forms.ValidationError(
+                    _("Entrez un de vos codes de secours."), code="required"))
+            elif not re.fullmatch(r"[a-z2-7]{8}", value):
+                self.add_error("recovery_code", forms.ValidationError(
+                    _("Un code de secours compte 8 caractères : des lettres et des chiffres "
+                      "de 2 à 7."), code="invalid"))
+            cleaned["value"] = value
+        elif method == "passkey":
+            if not cleaned.get("passkey_assertion"):
+                self.add_error(None, forms.ValidationError(
+                    _("Votre clé d'accès n'a pas répondu. Réessayez."), code="required"))
+            cleaned["value"] = cleaned.get("passkey_assertion", "")
+        return cleaned
+
+
+class TotpConfirmForm(SecretsNotKeptMixin, forms.Form):
+    name = forms.CharField(
+        label=_("Nom de cette application"), max_length=64, required=False,
+        help_text=_("Pour la reconnaître dans la liste, par exemple « Téléphone »."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    otp_token = _otp_token_field()
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["otp_token"] = _clean_otp_token(self, cleaned.get("otp_token", ""),
+                                                required=True)
+        return cleaned
+
+
+class PasskeyRegisterForm(SecretsNotKeptMixin, forms.Form):
+    name = forms.CharField(
+        label=_("Nom de cette clé d'accès"), max_length=64, required=False,
+        help_text=_("Pour la reconnaître dans la liste, par exemple « Ordinateur du bureau »."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    credential = forms.CharField(required=False, max_length=20_000, widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("credential"):
+            self.add_error(None, forms.ValidationError(
+                _("Votre navigateur n'a pas créé de clé d'accès. Réessayez."), code="required"))
+        return cleaned
+
+
+class ReauthenticationForm(forms.Form):
+    password = forms.CharField(
+        label=_("Mot de passe"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )

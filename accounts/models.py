@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, TimestampMixin
 
 from core.models import BaseModel
 
@@ -296,3 +297,54 @@ class JoinRequest(BaseModel):
     @property
     def pending(self) -> bool:
         return self.decided_at is None
+
+
+class PasskeyDevice(TimestampMixin, Device):
+    """A passkey (WebAuthn public-key credential) a person signs in with as a second factor.
+
+    Personal information: yes (the name the person gave it, the credential's public key and
+    identifier, when it was added and last used). No secret is kept: the private key never
+    leaves the person's authenticator.
+
+    A django-otp device, so that `django_otp.login(request, device)` and
+    `request.user.is_verified()` treat it like an authenticator app. It verifies signed
+    assertions (accounts.passkeys), not typed tokens.
+    """
+
+    # base64url of the raw credential id (at most 1023 bytes, so at most 1364 characters).
+    credential_id = models.CharField(max_length=1400, unique=True)
+    public_key = models.BinaryField()  # COSE-encoded
+    sign_count = models.PositiveBigIntegerField(default=0)
+    transports = models.JSONField(default=list, blank=True)
+    aaguid = models.CharField(max_length=36, blank=True)
+    backed_up = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("clé d'accès")
+        verbose_name_plural = _("clés d'accès")
+
+    def verify_token(self, token) -> bool:
+        # A passkey answers a challenge with a signature; there is no code to type.
+        return False
+
+
+class SecondFactorLock(models.Model):
+    """Consecutive failed second-factor attempts of one account, and the lock they lead to.
+
+    Personal information: yes (ties a person to failed sign-in attempts and their times).
+    Counted per account, not per address: whoever fails here already knows the password.
+    """
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, primary_key=True, related_name="second_factor_lock"
+    )
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("verrou du second facteur")
+        verbose_name_plural = _("verrous du second facteur")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.failures}"

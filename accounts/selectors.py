@@ -2,8 +2,19 @@
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import PLATFORM_ROLES, JoinRequest, Membership, Organisation, Role, User
+from accounts.models import (
+    CASE_ROLES,
+    PLATFORM_ROLES,
+    JoinRequest,
+    Membership,
+    Organisation,
+    PasskeyDevice,
+    Role,
+    User,
+)
 
 
 def user_has_role(user: User, role: str, *, organisation: Organisation | None = None) -> bool:
@@ -101,6 +112,38 @@ def user_memberships(user: User) -> QuerySet[Membership]:
     )
 
 
+# --- Second factor ---------------------------------------------------------------------------
+
+
+def user_holds_case_role(user: User) -> bool:
+    """Whether `user` holds a role that opens case files (and so must use a second factor)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return Membership.objects.filter(
+        user=user, role__in=[role.value for role in sorted(CASE_ROLES)]
+    ).exists()
+
+
+def user_totp_devices(user: User) -> QuerySet[TOTPDevice]:
+    """The person's confirmed authenticator apps (an unconfirmed one is an enrolment underway)."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("created_at", "id")
+
+
+def user_passkeys(user: User) -> QuerySet[PasskeyDevice]:
+    return PasskeyDevice.objects.filter(user=user, confirmed=True).order_by("created_at", "id")
+
+
+def user_has_second_factor(user: User) -> bool:
+    """An authenticator app or a passkey; recovery codes alone are only a spare."""
+    if not user.is_authenticated:
+        return False
+    return user_totp_devices(user).exists() or user_passkeys(user).exists()
+
+
+def recovery_codes_remaining(user: User) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
 def personal_data(user: User) -> dict:
     """What this app holds about a person (for a Law 25 access request)."""
     return {
@@ -124,4 +167,17 @@ def personal_data(user: User) -> dict:
             }
             for r in JoinRequest.objects.filter(user=user).select_related("organisation")
         ],
+        # Names and dates only: secrets and public keys say nothing to the person.
+        "second_factor": [
+            {
+                "kind": kind,
+                "name": device.name,
+                "created_at": device.created_at.isoformat() if device.created_at else None,
+                "last_used_at": device.last_used_at.isoformat() if device.last_used_at else None,
+            }
+            for kind, devices in (("totp", user_totp_devices(user)),
+                                  ("passkey", user_passkeys(user)))
+            for device in devices
+        ],
+        "recovery_codes_remaining": recovery_codes_remaining(user),
     }

@@ -3,8 +3,11 @@
 import datetime
 import hashlib
 import logging
+import re
+from base64 import b32encode
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.core import signing
@@ -14,8 +17,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import reference
+from accounts import passkeys, reference
 from accounts.eligibility import SCHOOL_STAFF_ROLES
 from accounts.models import (
     CASE_ROLES,
@@ -23,10 +30,18 @@ from accounts.models import (
     JoinRequest,
     Membership,
     Organisation,
+    PasskeyDevice,
     Role,
+    SecondFactorLock,
     User,
 )
-from accounts.selectors import organisations_administered_by, user_has_role, user_is_platform_admin
+from accounts.selectors import (
+    organisations_administered_by,
+    user_has_role,
+    user_has_second_factor,
+    user_is_platform_admin,
+)
+from accounts.templatetags.accounts_extras import duration
 from audit.services import record
 from core.exceptions import ApplicationError
 
@@ -437,3 +452,273 @@ def reference_import(*, kind: str, path: Path, display_name: str | None = None,
         record(action="reference.imported", actor=actor,
                data={"kind": kind, "file": Path(name).name, **counts})
     return ReferenceImportResult(kind=kind, **counts)
+
+
+# --- Second factor ----------------------------------------------------------------------
+#
+# Authenticator apps (django-otp's TOTPDevice), passkeys (accounts.models.PasskeyDevice) and
+# one-time recovery codes (django-otp's StaticDevice). The audit log names the kind of device
+# and what happened, never a code, a secret or a key.
+
+RECOVERY_CODE_COUNT = 10
+HEX_KEY_PATTERN = re.compile(r"^(?:[0-9a-f]{2}){10,40}$")  # 10 to 40 bytes, as django-otp allows
+
+
+def totp_secret_base32(device: TOTPDevice) -> str:
+    """The key as authenticator apps ask for it when typed in: base32, without padding."""
+    return b32encode(device.bin_key).decode().rstrip("=")
+
+
+def totp_provisioning_uri(*, device: TOTPDevice) -> str:
+    """The otpauth:// address a QR code carries (Google Authenticator's Key Uri Format)."""
+    issuer = settings.SEXTO_SECOND_FACTOR_ISSUER.replace(":", "")
+    label = quote(f"{issuer}:{device.user.email}")
+    query = urlencode({"secret": totp_secret_base32(device), "issuer": issuer,
+                       "algorithm": "SHA1", "digits": device.digits, "period": device.step},
+                      quote_via=quote)
+    return f"otpauth://totp/{label}?{query}"
+
+
+def totp_device_create(
+    *, user: User, name: str, key_hex: str | None = None, confirmed: bool = True, request=None
+) -> tuple[TOTPDevice, str]:
+    """An authenticator-app device for `user`, and its secret in base32 (for the person's app).
+
+    `key_hex` sets the secret (hexadecimal, 10 to 40 bytes), as the demo data does so that its
+    README can give each demo account's secret; by default a random 20-byte key.
+    `confirmed=False` is an enrolment underway, which totp_device_confirm() completes.
+    """
+    device = TOTPDevice(user=user, name=name.strip()[:64] or _("Application d'authentification"),
+                        confirmed=confirmed)
+    if key_hex is not None:
+        key_hex = key_hex.strip().lower()
+        if not HEX_KEY_PATTERN.match(key_hex):
+            raise ApplicationError(_("La clé doit être en hexadécimal, de 10 à 40 octets."),
+                                   code="invalid_key")
+        device.key = key_hex
+    device.save()
+    if confirmed:
+        record(action="auth.device_added", actor=request.user if request else None,
+               target=user, request=request, data={"kind": "totp"})
+    return device, totp_secret_base32(device)
+
+
+def totp_enrolment_device(*, user: User) -> tuple[TOTPDevice, str]:
+    """The authenticator app being added: the same secret until it is confirmed.
+
+    Reloading the page keeps the QR code the person may already have scanned.
+    """
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+    if device is None:
+        return totp_device_create(user=user, name="", confirmed=False)
+    return device, totp_secret_base32(device)
+
+
+def totp_device_confirm(*, device: TOTPDevice, token: str, name: str, request=None) -> TOTPDevice:
+    """Confirm an enrolment with the first code the person's app shows."""
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+        allowed = device.verify_is_allowed()[0]
+        # A wrong code is saved as such (django-otp's throttling), so the error comes after.
+        verified = allowed and device.verify_token(token)
+        if verified:
+            device.name = name.strip()[:64] or _("Application d'authentification")
+            device.confirmed = True
+            device.save(update_fields=["name", "confirmed"])
+            # Other enrolments left half-way are abandoned.
+            TOTPDevice.objects.filter(user=device.user, confirmed=False).delete()
+    if not allowed:
+        raise ApplicationError(_throttled_message(), code="throttled")
+    if not verified:
+        raise ApplicationError(
+            _("Ce code ne correspond pas. Vérifiez que l'heure de votre téléphone est exacte, "
+              "puis entrez le code affiché maintenant."),
+            code="invalid",
+        )
+    record(action="auth.device_added", actor=device.user, target=device.user, request=request,
+           data={"kind": "totp"})
+    return device
+
+
+def passkey_device_create(*, user: User, name: str, passkey: passkeys.NewPasskey,
+                          request=None) -> PasskeyDevice:
+    if PasskeyDevice.objects.filter(credential_id=passkey.credential_id).exists():
+        raise ApplicationError(_("Cette clé d'accès est déjà enregistrée."), code="duplicate")
+    device = PasskeyDevice.objects.create(
+        user=user, name=name.strip()[:64] or _("Clé d'accès"), confirmed=True,
+        credential_id=passkey.credential_id, public_key=passkey.public_key,
+        sign_count=passkey.sign_count, transports=passkey.transports, aaguid=passkey.aaguid,
+        backed_up=passkey.backed_up,
+    )
+    record(action="auth.device_added", actor=user, target=user, request=request,
+           data={"kind": "passkey"})
+    return device
+
+
+@transaction.atomic
+def recovery_codes_generate(*, user: User, request=None) -> list[str]:
+    """Ten new one-time recovery codes; the previous ones stop working. Shown to the person once."""
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=_("Codes de secours"), confirmed=True)
+    codes = [StaticToken.random_token() for _code in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    record(action="auth.recovery_codes_generated", actor=user, target=user, request=request,
+           data={"count": len(codes)})
+    return codes
+
+
+@transaction.atomic
+def second_factor_device_remove(*, user: User, device: Device, request=None) -> None:
+    """Remove an authenticator app or a passkey; with the last one go the recovery codes."""
+    if device.user_id != user.pk or not isinstance(device, TOTPDevice | PasskeyDevice):
+        raise ApplicationError(_("Cet appareil n'est pas le vôtre."), code="forbidden")
+    kind = "totp" if isinstance(device, TOTPDevice) else "passkey"
+    device.delete()
+    record(action="auth.device_removed", actor=user, target=user, request=request,
+           data={"kind": kind})
+    if not user_has_second_factor(user):
+        # Spare codes for a second factor the person no longer has would be one by themselves.
+        StaticDevice.objects.filter(user=user).delete()
+
+
+@transaction.atomic
+def second_factor_reset(*, user: User, reason: str, unlock_only: bool = False) -> dict:
+    """For a person who lost every second factor (or is locked out): the command line only.
+
+    Lifts the lock set by repeated failures; unless `unlock_only`, also removes the person's
+    authenticator apps, passkeys and recovery codes, so that they add new ones after signing in
+    with their password (a case role sends them there). Audited, with the reason.
+    """
+    counts = {"lock": SecondFactorLock.objects.filter(user=user).delete()[0]}
+    if not unlock_only:
+        counts["totp"] = TOTPDevice.objects.filter(user=user).delete()[0]
+        counts["passkey"] = PasskeyDevice.objects.filter(user=user).delete()[0]
+        counts["recovery_codes"] = StaticDevice.objects.filter(user=user).delete()[0]
+    record(action="auth.second_factor_unlocked" if unlock_only else "auth.second_factor_reset",
+           target=user, data={"reason": reason, **counts})
+    return counts
+
+
+def second_factor_locked_until(user: User) -> datetime.datetime | None:
+    """When the lock set by repeated second-factor failures ends, if it has not yet."""
+    lock = SecondFactorLock.objects.filter(user=user).first()
+    if lock is not None and lock.locked_until is not None and lock.locked_until > timezone.now():
+        return lock.locked_until
+    return None
+
+
+def _throttled_message() -> str:
+    return _("Trop d'essais rapprochés : attendez quelques secondes, puis entrez le nouveau code.")
+
+
+def _second_factor_failed(*, user: User, method: str, reason: str, purpose: str,
+                          request=None) -> SecondFactorLock:
+    """Count a refused second factor (throttled tries are not counted) and audit it."""
+    limit = settings.SEXTO_SECOND_FACTOR_FAILURE_LIMIT
+    window = datetime.timedelta(seconds=settings.SEXTO_SECOND_FACTOR_LOCKOUT_SECONDS)
+    now = timezone.now()
+    with transaction.atomic():
+        lock, _created = SecondFactorLock.objects.select_for_update().get_or_create(user=user)
+        if lock.last_failure_at is not None and now - lock.last_failure_at > window:
+            # Failures older than the lock's length are forgotten, as django-axes does.
+            lock.failures, lock.locked_until = 0, None
+        newly_locked = False
+        if reason == "invalid":
+            lock.failures += 1
+            lock.last_failure_at = now
+            if lock.failures >= limit and (lock.locked_until is None or lock.locked_until <= now):
+                lock.locked_until = now + window
+                newly_locked = True
+        lock.save()
+    record(action="auth.second_factor_failed", actor=user, target=user, request=request,
+           data={"method": method, "reason": reason, "purpose": purpose,
+                 "failures": lock.failures})
+    if newly_locked:
+        record(action="auth.second_factor_locked", actor=user, target=user, request=request,
+               data={"failures": lock.failures, "until": lock.locked_until.isoformat()})
+    return lock
+
+
+def _locked_error(locked_until: datetime.datetime) -> ApplicationError:
+    return ApplicationError(
+        _("Par sécurité, la vérification est bloquée après trop d'essais infructueux."),
+        code="locked", extra={"locked_until": locked_until},
+    )
+
+
+def _verify_totp(user: User, token: str) -> tuple[Device | None, str]:
+    devices = list(TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True))
+    allowed = [device for device in devices if device.verify_is_allowed()[0]]
+    if devices and not allowed:
+        return None, "throttled"
+    for device in allowed:
+        if device.verify_token(token):
+            return device, ""
+    return None, "invalid"
+
+
+def _verify_recovery_code(user: User, code: str) -> tuple[Device | None, str]:
+    device = StaticDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+    if device is None:
+        return None, "invalid"
+    if not device.verify_is_allowed()[0]:
+        return None, "throttled"
+    return (device, "") if device.verify_token(code) else (None, "invalid")
+
+
+def _verify_passkey(request, user: User, assertion: str) -> tuple[Device | None, str]:
+    try:
+        return passkeys.authentication_verify(request, user=user, assertion_json=assertion), ""
+    except passkeys.PasskeyError:
+        return None, "invalid"
+
+
+def second_factor_verify(*, request, user: User, method: str, value: str,
+                         purpose: str) -> Device:
+    """The device that accepts `value`, or ApplicationError (code locked, throttled, invalid).
+
+    `method` is "totp" (a 6-digit code), "recovery_code" (spent once used) or "passkey" (a
+    WebAuthn assertion in JSON); `purpose` ("login", "verify", "reauth") goes to the audit log.
+    Every refusal is audited; after SEXTO_SECOND_FACTOR_FAILURE_LIMIT of them in a row the
+    account is locked for SEXTO_SECOND_FACTOR_LOCKOUT_SECONDS, password or not.
+    """
+    locked_until = second_factor_locked_until(user)
+    if locked_until is not None:
+        _second_factor_failed(user=user, method=method, reason="locked", purpose=purpose,
+                              request=request)
+        raise _locked_error(locked_until)
+    with transaction.atomic():
+        if method == "totp":
+            device, reason = _verify_totp(user, value)
+        elif method == "recovery_code":
+            device, reason = _verify_recovery_code(user, value)
+        elif method == "passkey":
+            device, reason = _verify_passkey(request, user, value)
+        else:
+            raise ValueError(f"unknown second factor method {method!r}")
+    if device is not None:
+        SecondFactorLock.objects.filter(user=user).delete()
+        record(action="auth.second_factor_verified", actor=user, target=user, request=request,
+               data={"method": method, "purpose": purpose})
+        return device
+    lock = _second_factor_failed(user=user, method=method, reason=reason, purpose=purpose,
+                                 request=request)
+    if lock.locked_until is not None and lock.locked_until > timezone.now():
+        raise _locked_error(lock.locked_until)
+    if reason == "throttled":
+        raise ApplicationError(_throttled_message(), code="throttled")
+    left = settings.SEXTO_SECOND_FACTOR_FAILURE_LIMIT - lock.failures
+    attempts_left = ngettext(
+        "Encore %(left)s essai avant un blocage de %(delay)s.",
+        "Encore %(left)s essais avant un blocage de %(delay)s.", left,
+    ) % {"left": left, "delay": duration(
+        datetime.timedelta(seconds=settings.SEXTO_SECOND_FACTOR_LOCKOUT_SECONDS))}
+    messages_by_method = {
+        "totp": _("Ce code n'est pas valide. Vérifiez que l'heure de votre téléphone est "
+                  "exacte, puis entrez le code affiché maintenant."),
+        "recovery_code": _("Ce code de secours n'est pas valide, ou il a déjà servi."),
+        "passkey": _("Votre clé d'accès n'a pas pu être vérifiée. Réessayez, ou utilisez un "
+                     "autre moyen."),
+    }
+    raise ApplicationError(f"{messages_by_method[method]} {attempts_left}", code="invalid",
+                           extra={"attempts_left": left})

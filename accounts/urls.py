@@ -3,7 +3,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from accounts import views
+from accounts import security_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -25,6 +25,20 @@ urlpatterns = [
          name="password_change"),
     path(_("compte/mot-de-passe/change/"), views.PasswordChangeDoneView.as_view(),
          name="password_change_done"),
+    path(_("compte/verification/"), security_views.second_factor, name="second_factor"),
+    path(_("compte/verification/cle-d-acces/"), security_views.second_factor_passkey_options,
+         name="second_factor_passkey_options"),
+    path(_("compte/reconfirmer/"), security_views.reauthenticate, name="reauthenticate"),
+    path(_("compte/securite/"), security_views.security, name="security"),
+    path(_("compte/securite/application/"), security_views.totp_add, name="totp_add"),
+    path(_("compte/securite/cle-d-acces/"), security_views.passkey_add, name="passkey_add"),
+    path(_("compte/securite/cle-d-acces/options/"), security_views.passkey_register_options,
+         name="passkey_register_options"),
+    path(_("compte/securite/codes-de-secours/"), security_views.recovery_codes,
+         name="recovery_codes"),
+    path(_("compte/securite/<str:kind>/<int:device_id>/retirer/"),
+         security_views.device_remove, name="device_remove"),
+    path(_("compte/pause/"), security_views.quick_hide, name="quick_hide"),
     path(_("compte/"), views.profile, name="profile"),
     path(_("compte/ecole/"), views.join_request_new, name="join_request_create"),
     path(_("personnes/"), views.people, name="people"),

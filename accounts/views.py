@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import mfa
 from accounts.access import (
     _get_join_request_for_manager,
     _get_membership_for_manager,
@@ -31,6 +32,7 @@ from accounts.selectors import (
     join_requests_pending_in,
     memberships_in,
     platform_memberships,
+    user_has_second_factor,
     user_is_platform_admin,
     user_memberships,
 )
@@ -48,6 +50,7 @@ from accounts.services import (
     profile_update,
     role_grant,
     role_revoke,
+    second_factor_locked_until,
 )
 from core.exceptions import ApplicationError
 
@@ -139,16 +142,43 @@ _FORM_METHODS = ["get", "post", "head", "options"]
 
 
 class LoginView(auth_views.LoginView):
+    """The password step. Whoever has a second factor gives it next (accounts.security_views),
+    before the session is signed in; whoever holds a case role without one is sent to add one.
+    """
+
     http_method_names = _FORM_METHODS
     template_name = "accounts/login.html"
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Set by accounts.middleware when it ended the previous session; said once.
+        context["session_expired"] = self.request.session.pop(mfa.EXPIRED_KEY, None)
+        context["idle_minutes"] = settings.SEXTO_IDLE_TIMEOUT_SECONDS // 60
+        context["absolute_hours"] = settings.SEXTO_ABSOLUTE_TIMEOUT_SECONDS // 3600
+        return context
+
     def form_valid(self, form):
-        response = super().form_valid(form)
-        language = form.get_user().preferred_language
+        user = form.get_user()
+        language = user.preferred_language
         # Continue in the person's own language (the page they asked for, translated).
-        response["Location"] = translate_url(response["Location"], language)
+        next_url = translate_url(self.get_success_url(), language)
+        locked_until = second_factor_locked_until(user)
+        if locked_until is not None:
+            # Locked after repeated second-factor failures: the right password changes nothing.
+            return mfa.lockout_response(self.request, locked_until)
+        if user_has_second_factor(user):
+            mfa.pending_login_start(self.request, user)
+            with translation.override(language):
+                url = mfa.second_factor_url(next_url)
+            return _in_language(redirect(url), language)
+        response = super().form_valid(form)
+        mfa.mark_signed_in(self.request)
+        if mfa.user_needs_second_factor(user):
+            with translation.override(language):
+                next_url = mfa.enrolment_url(next_url)
+        response["Location"] = next_url
         return _in_language(response, language)
 
 

@@ -7,16 +7,20 @@ class AuditEvent(models.Model):
 
     Personal information: yes (the actor, the IP address and what was done to whom).
     Each entry's `digest` is an HMAC of its content and of the previous entry's digest, so
-    changing, inserting or deleting an entry breaks the chain (`sexto audit verify`).
+    changing, inserting or deleting an entry breaks the chain (`sexto audit verify`). Database
+    triggers refuse UPDATE and DELETE on the table (migration 0002).
     """
 
     sequence = models.BigIntegerField(unique=True, editable=False)
     at = models.DateTimeField(editable=False, db_index=True)
+    # DO_NOTHING, not SET_NULL: the table refuses UPDATE, and an opaque id left behind by a
+    # deleted user is what the log keeps of everyone anyway. Reach it through select_related,
+    # which gives None for a user who no longer exists.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,
         related_name="+", db_constraint=False,
     )
-    # Kept apart from `actor` so that the chain still verifies after a user is deleted.
+    # The actor's id as hashed into the chain; `actor` is only there for joins.
     actor_ref = models.CharField(max_length=64, blank=True, editable=False)
     action = models.CharField(max_length=64, db_index=True, editable=False)
     target_type = models.CharField(max_length=64, blank=True, editable=False)

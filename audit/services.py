@@ -3,6 +3,8 @@
 import hashlib
 import hmac
 import json
+import re
+from contextlib import ExitStack
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -55,6 +57,9 @@ def record(
     if actor is not None and not getattr(actor, "is_authenticated", True):
         actor = None
     with transaction.atomic():
+        # One writer at a time, or two entries would follow the same one and fork the chain.
+        # PostgreSQL locks the head row until commit; SQLite ignores select_for_update, but its
+        # IMMEDIATE transaction mode (config/settings.py) holds the write lock from BEGIN.
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
         event = AuditEvent(
             sequence=head.sequence + 1,
@@ -76,18 +81,84 @@ def record(
     return event
 
 
+REFUSAL_IN_TRANSACTION = (
+    "record_refusal() was called inside transaction.atomic(): the refusal would be lost if "
+    "that transaction rolled back. Call it before opening one, where the refusal is decided."
+)
+
+
+def record_refusal(
+    *, request, action: str, target_type: str = "", target_id: str = "", data: dict | None = None
+) -> AuditEvent:
+    """Record a refused access (a 403 or 404), committed at once, before the request fails.
+
+    The refusal gets a transaction of its own, committed when this returns. Inside another
+    transaction it could be rolled back with it, so that is refused as a programming error:
+    Django's durable atomic block checks exactly this, and lets a test's wrapping transaction
+    through. A second database connection would survive the rollback, but on SQLite it would
+    wait for the lock the first one holds until the timeout; on_commit would drop it.
+    """
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(transaction.atomic(durable=True))
+        except RuntimeError as error:
+            raise RuntimeError(REFUSAL_IN_TRANSACTION) from error
+        return record(
+            action=action, actor=getattr(request, "user", None), request=request,
+            target_type=target_type, target_id=target_id, data=data,
+        )
+
+
+CHECKPOINT = re.compile(r"(?P<sequence>\d+):(?P<digest>[0-9a-f]{64})")
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """The head of the chain at some moment, kept away from the database that holds the log."""
+
+    sequence: int
+    digest: str
+
+    @classmethod
+    def parse(cls, text: str) -> "Checkpoint":
+        match = CHECKPOINT.fullmatch(text.strip().lower())
+        if match is None:
+            raise ValueError(f"not a checkpoint (SEQUENCE:DIGEST): {text!r}")
+        checkpoint = cls(int(match["sequence"]), match["digest"])
+        if checkpoint.sequence == 0 and checkpoint.digest != GENESIS:
+            raise ValueError(f"an empty log's checkpoint is 0:{GENESIS}")
+        return checkpoint
+
+    def __str__(self) -> str:
+        return f"{self.sequence}:{self.digest}"
+
+
 @dataclass(frozen=True)
 class ChainReport:
     checked: int
     broken_at: int | None  # sequence of the first bad entry
     reason: str = ""
+    head: Checkpoint = Checkpoint(0, GENESIS)  # the last entry verified
 
     @property
     def ok(self) -> bool:
         return self.broken_at is None
 
 
-def audit_chain_verify() -> ChainReport:
+def audit_chain_verify(*, checkpoint: Checkpoint | None = None) -> ChainReport:
+    """Check every entry against the key and the previous entry, then against known heads.
+
+    The chain head row and a checkpoint each vouch that the log reached their sequence with
+    their digest: removing the last entries shows only against them. A checkpoint kept
+    elsewhere also holds against someone who rewrote the head row, or who had the key.
+    """
+    # Read before the entries, as a lower bound: entries appended while this runs come after.
+    head_row = AuditChainHead.objects.filter(id=1).first()
+    anchors = [(checkpoint, "the checkpoint")] if checkpoint is not None else []
+    if head_row is not None:
+        anchors.append((Checkpoint(head_row.sequence, head_row.digest), "the chain head"))
+    anchors = [(anchor, name) for anchor, name in anchors if anchor.sequence > 0]
+
     previous = GENESIS
     expected_sequence = 1
     checked = 0
@@ -99,10 +170,14 @@ def audit_chain_verify() -> ChainReport:
         expected = _digest(previous=previous, payload=_payload(event))
         if not hmac.compare_digest(event.digest, expected):
             return ChainReport(checked, event.sequence, "content changed after it was written")
+        for anchor, name in anchors:
+            if anchor.sequence == event.sequence and not hmac.compare_digest(
+                anchor.digest, event.digest
+            ):
+                return ChainReport(checked, event.sequence, f"does not match {name}")
         previous = event.digest
         expected_sequence += 1
         checked += 1
-    head = AuditChainHead.objects.filter(id=1).first()
-    if head is not None and head.sequence != checked:
+    if any(anchor.sequence > checked for anchor, _ in anchors):
         return ChainReport(checked, checked + 1, "entries removed from the end")
-    return ChainReport(checked, None)
+    return ChainReport(checked, None, head=Checkpoint(checked, previous))

@@ -9,11 +9,14 @@ to it. Figures, their units, baselines and targets (see README, "Benchmarks"):
 - issue_per_s: bulk issuing (compose, sign, store, bake PNG) against raw Ed25519 signing;
 - verify_per_s_per_core: full eddsa-rdfc-2022 verification against the digitalbazaar verifier;
 - pdf_ms: one warm PDF attestation against an empty typst page;
-- attestation_page_rps: the attestation page over HTTP on loopback against a bare view.
+- attestation_page_rps: the attestation page over HTTP on loopback against a bare view;
+- case_pages: case_list_p95_ms and case_view_p95_ms over HTTP as the principal of the largest
+  school, at 100,000 cases over 50 schools against the same at 1,000 cases.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import http.client
 import json
@@ -28,6 +31,7 @@ from io import StringIO
 
 import typst
 from cryptography.hazmat.primitives.asymmetric import ed25519
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, connections
 from django.test import Client
@@ -35,9 +39,14 @@ from django.test.testcases import LiveServerThread
 from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import mfa
 from accounts.models import User
 from badges.models import Award
+from cases.bulk import cases_bulk_create
+from cases.models import Case
 from credentials.bulk import credentials_issue_bulk
 from credentials.did import did_document
 from credentials.integrity import proof_verify
@@ -49,7 +58,8 @@ from credentials.services import credential_for_award
 from credentials.verify import default_fetcher, issuer_key_resolver
 from demo.data import demo_data_load
 
-GROUPS = ["pages", "issue_per_s", "verify_per_s_per_core", "pdf_ms", "attestation_page_rps"]
+GROUPS = ["pages", "issue_per_s", "verify_per_s_per_core", "pdf_ms", "attestation_page_rps",
+          "case_pages"]
 
 
 @dataclass
@@ -275,9 +285,12 @@ def _median_ms(function: Callable[[], object], runs: int) -> float:
 # --- The attestation page over HTTP ---------------------------------------------------------------
 
 
-def attestation_page_rps(world: dict, *, quick: bool) -> Figure:
-    """Both pages served by a real HTTP server on 127.0.0.1, one client, a connection each."""
-    requests = 100 if quick else 500
+@contextlib.contextmanager
+def http_server():
+    """The site (plus the bare view) served by a real HTTP server on 127.0.0.1; yields get().
+
+    get(path, cookie=None) makes one GET on a fresh connection and returns its duration (s).
+    """
     with override_settings(ROOT_URLCONF="bench.urls", ALLOWED_HOSTS=["127.0.0.1"]):
         # An in-memory SQLite test database lives in this process's connection: share it.
         shared = {conn.alias: conn for conn in connections.all()
@@ -291,32 +304,39 @@ def attestation_page_rps(world: dict, *, quick: bool) -> Figure:
         server.is_ready.wait()
         if server.error:
             raise server.error
-        try:
-            def rate(path: str) -> float:
-                def get():
-                    connection = http.client.HTTPConnection("127.0.0.1", server.port,
-                                                            timeout=10)
-                    connection.request("GET", path)
-                    response = connection.getresponse()
-                    body = response.read()
-                    connection.close()
-                    if response.status != 200:
-                        raise RuntimeError(f"{path} answered {response.status}: {body[:3000]}")
-                durations = []
-                for _ in range(10):
-                    get()
-                for _ in range(requests):
-                    start = time.perf_counter()
-                    get()
-                    durations.append(time.perf_counter() - start)
-                return len(durations) / sum(durations)
 
-            baseline = rate(reverse("bench_bare"))
-            value = rate(reverse("badges:attestation", args=[world["award"].id]))
+        def get(path: str, cookie: str | None = None) -> float:
+            start = time.perf_counter()
+            connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+            connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+            response = connection.getresponse()
+            body = response.read()
+            connection.close()
+            duration = time.perf_counter() - start
+            if response.status != 200:
+                raise RuntimeError(f"{path} answered {response.status}: {body[:3000]}")
+            return duration
+
+        try:
+            yield get
         finally:
             server.terminate()
             for conn in shared.values():
                 conn.dec_thread_sharing()
+
+
+def attestation_page_rps(world: dict, *, quick: bool) -> Figure:
+    """Both pages served by a real HTTP server on 127.0.0.1, one client, a connection each."""
+    requests = 100 if quick else 500
+    with http_server() as get:
+        def rate(path: str) -> float:
+            for _ in range(10):
+                get(path)
+            durations = [get(path) for _ in range(requests)]
+            return len(durations) / sum(durations)
+
+        baseline = rate(reverse("bench_bare"))
+        value = rate(reverse("badges:attestation", args=[world["award"].id]))
     ratio = _ratio(value, baseline)
     return Figure(
         name="attestation_page_rps", value=round(value, 1), unit="requests/s",
@@ -324,6 +344,75 @@ def attestation_page_rps(world: dict, *, quick: bool) -> Figure:
         target=">= 0.7 x the bare view", met=ratio is not None and ratio >= 0.7,
         details={"requests": requests},
     )
+
+
+# --- The case tool over HTTP --------------------------------------------------------------------
+
+
+def _second_factor_cookie(user: User) -> str:
+    """A session cookie of `user` signed in with a second factor, as after a real login."""
+    device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[mfa.SIGNED_IN_AT_KEY] = session[mfa.SEEN_AT_KEY] = time.time()
+    session.save()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def _case_pages_p95(get, *, principal: User, school, requests: int) -> tuple[float, float, dict]:
+    """p95 (ms) of the case list and of case pages, as the principal of `school`."""
+    cookie = _second_factor_cookie(principal)
+    list_path = reverse("cases:case_list")
+    case_ids = list(Case.objects.filter(school=school).order_by("?")
+                    .values_list("pk", flat=True)[:50])
+    view_paths = [reverse("cases:case_detail", args=[pk]) for pk in case_ids]
+    for path in [list_path] * 10 + view_paths[:10]:
+        get(path, cookie)  # warm-up
+    list_durations = [get(list_path, cookie) for _ in range(requests)]
+    view_durations = [get(view_paths[i % len(view_paths)], cookie) for i in range(requests)]
+
+    def p95(durations: list[float]) -> float:
+        return round(statistics.quantiles(durations, n=20)[18] * 1000, 2)
+
+    details = {"cases_in_school": Case.objects.filter(school=school).count(),
+               "list_p50_ms": round(statistics.median(list_durations) * 1000, 2),
+               "view_p50_ms": round(statistics.median(view_durations) * 1000, 2)}
+    return p95(list_durations), p95(view_durations), details
+
+
+def case_pages(world: dict, *, quick: bool) -> list[Figure]:
+    """case_list_p95_ms and case_view_p95_ms at 100,000 cases over 50 schools, beside the same
+    at 1,000 cases, measured over HTTP on loopback as the principal of the largest school."""
+    requests = 60 if quick else 300
+    large_total = 20_000 if quick else 100_000
+    small = cases_bulk_create(total=1_000, schools=50, seed=1)
+    with http_server() as get:
+        base_list, base_view, base_details = _case_pages_p95(
+            get, principal=small["principal"], school=small["school"], requests=requests)
+    started = time.perf_counter()
+    large = cases_bulk_create(total=large_total, schools=50, seed=2)
+    fill_seconds = round(time.perf_counter() - started, 1)
+    with http_server() as get:
+        big_list, big_view, big_details = _case_pages_p95(
+            get, principal=large["principal"], school=large["school"], requests=requests)
+    figures = []
+    for name, value, baseline, details in (
+        ("case_list_p95_ms", big_list, base_list, big_details),
+        ("case_view_p95_ms", big_view, base_view, big_details),
+    ):
+        ratio = _ratio(value, baseline)
+        figures.append(Figure(
+            name=name, value=value, unit="ms (p95)",
+            baseline=name.replace("_p95_ms", "_p95_ms_at_1000_cases"), baseline_value=baseline,
+            ratio=ratio, target=f"<= 50 ms and <= 1.3 x at {large_total:,} cases",
+            met=value <= 50 and ratio is not None and ratio <= 1.3,
+            details={"requests": requests, "cases_total": Case.objects.count(),
+                     "cases": large_total, "fill_seconds": fill_seconds,
+                     "baseline_details": base_details, **details},
+        ))
+    return figures
 
 
 def _no_static(handler):
@@ -348,6 +437,8 @@ def bench_run(*, only: list[str] | None = None, quick: bool = False) -> list[Fig
     for group in only or GROUPS:
         if group == "pages":
             figures += pages(world, quick=quick)
+        elif group == "case_pages":
+            figures += case_pages(world, quick=quick)
         else:
             figures.append(RUNNERS[group](world, quick=quick))
     return figures

@@ -32,12 +32,17 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "audit",
     "accounts",
     "training",
     "badges",
     "credentials",
+    "privacy",
+    "cases",
     "demo",
     "bench",
 ]
@@ -48,8 +53,14 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF, whose check parses the body: a file sent to a case URL is refused unread.
+    "cases.middleware.CaseRequestMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed a second factor.
+    "django_otp.middleware.OTPMiddleware",
+    # Idle and absolute session limits for case-file readers (accounts/middleware.py).
+    "accounts.middleware.SessionPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
@@ -84,6 +95,16 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend with a flush that empties the append-only audit table too
+    # (config/sqlite_backend). IMMEDIATE takes the write lock at BEGIN: two requests appending
+    # to the audit chain then wait for each other, where a read lock upgraded later would fail.
+    DATABASES["default"]["ENGINE"] = "config.sqlite_backend"
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -117,6 +138,17 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+
+# Second factor (accounts/mfa.py): TOTP and recovery codes through django-otp, passkeys.
+# Whoever holds a role opening case files (accounts.models.CASE_ROLES) must use one.
+SEXTO_SECOND_FACTOR_ISSUER = "Sexto"  # the name authenticator apps and passkeys show
+SEXTO_SECOND_FACTOR_FAILURE_LIMIT = 5  # failed second-factor attempts before the lock
+SEXTO_SECOND_FACTOR_LOCKOUT_SECONDS = 3600  # as long as django-axes's password lockout
+SEXTO_REAUTH_SECONDS = 300  # how long a re-authentication opens names and exports
+# Sessions verified with a second factor, or of case-role holders, end after this long idle,
+# and in any case this long after signing in.
+SEXTO_IDLE_TIMEOUT_SECONDS = 15 * 60
+SEXTO_ABSOLUTE_TIMEOUT_SECONDS = 8 * 3600
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
@@ -189,3 +221,6 @@ LOGGING = {
 }
 
 SEXTO_CONTENT_DIR = BASE_DIR / "content"
+
+# Error reports (emails to ADMINS, the debug page) never show what was typed into a case.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "cases.error_reports.CaseSafeExceptionReporterFilter"

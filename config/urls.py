@@ -14,6 +14,8 @@ urlpatterns += i18n_patterns(
     # Before badges: it answers the attestation path with the credential downloads added.
     path("", include("credentials.page_urls")),
     path("", include("badges.urls")),
+    path("", include("privacy.urls")),
+    path("", include("cases.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -14,13 +14,10 @@ from __future__ import annotations
 import datetime
 import io
 import json
-import re
 import threading
-import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import segno
@@ -29,18 +26,22 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.typst_text import (
+    PDF_STANDARDS,
+    paragraphs,
+    plain_text,
+    replace_texts,
+    undisplayable_texts,
+)
+
 TEMPLATE = Path(__file__).resolve().parent / "pdf" / "attestation.typ"
 
 LANGUAGES = ("fr", "en")
 
-# PDF/A-2a is the strictest PDF/A-2 level (2b + Unicode text + tagged structure); PDF/UA-1
-# adds the accessibility checks (title, language, alternative texts) on top.
-PDF_STANDARDS = ["a-2a", "ua-1"]
 
 # The attestation shows the start of the program description, not the whole text.
 DESCRIPTION_MAX_CHARS = 600
 
-REPLACEMENT_CHARACTER = "\ufffd"
 
 QR_MASK = 0  # see _qr_svg
 
@@ -72,12 +73,12 @@ def attestation_pdf_render(data: AttestationPdf) -> bytes:
     try:
         return _compile(document, qr_svg)
     except typst.TypstError as error:
-        missing = _undisplayable_texts(getattr(error, "diagnostic", "") or str(error))
+        missing = undisplayable_texts(getattr(error, "diagnostic", "") or str(error))
         if not missing:
             raise
         # Typst names every piece of text no font can display; replacing exactly those keeps
         # the rest of the member's text intact. A second failure is a real error.
-        return _compile(_replace_texts(document, missing), qr_svg)
+        return _compile(replace_texts(document, missing), qr_svg)
 
 
 # --- data sent to the template --------------------------------------------------------------
@@ -104,37 +105,23 @@ def _document(data: AttestationPdf) -> dict:
     granted_at = data.granted_at.astimezone(ZoneInfo(settings.TIME_ZONE))
     return {
         "lang": data.language,
-        "title": f"{labels['title']} – {_text(data.badge_name)}",
+        "title": f"{labels['title']} – {plain_text(data.badge_name)}",
         "labels": labels,
-        "member_name": _text(data.member_name),
-        "badge_name": _text(data.badge_name),
-        "level": _text(data.level),
-        "program": _text(data.program),
-        "program_description": _paragraphs(_summary(data.program_description)),
-        "issuer_name": _text(data.issuer_name),
-        "issuer_url": _text(data.issuer_url),
+        "member_name": plain_text(data.member_name),
+        "badge_name": plain_text(data.badge_name),
+        "level": plain_text(data.level),
+        "program": plain_text(data.program),
+        "program_description": paragraphs(_summary(data.program_description)),
+        "issuer_name": plain_text(data.issuer_name),
+        "issuer_url": plain_text(data.issuer_url),
         "granted_at": granted_at.strftime("%Y-%m-%d %H:%M:%S"),
-        "attestation_url": _text(data.attestation_url),
-        "status_note": _text(data.status_note),
+        "attestation_url": plain_text(data.attestation_url),
+        "status_note": plain_text(data.status_note),
         "evidence": [
-            {"title": _text(title), "answer": None if answer is None else _paragraphs(answer)}
+            {"title": plain_text(title), "answer": None if answer is None else paragraphs(answer)}
             for title, answer in data.evidence
         ],
     }
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-
-
-def _text(value: str) -> str:
-    """NFC (so that accents are single glyphs), Unix newlines, tabs as spaces, no controls."""
-    value = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", value.replace("\t", " ")).strip()
-
-
-def _paragraphs(value: str) -> list[str]:
-    """Paragraphs separated by blank lines; a single newline stays a line break."""
-    return [p.strip() for p in re.split(r"\n[ \t]*\n", _text(value)) if p.strip()]
 
 
 def _summary(description: str) -> str:
@@ -143,10 +130,10 @@ def _summary(description: str) -> str:
     The description is Markdown, whose source wraps lines inside a paragraph: those line
     breaks are soft (a space), unlike those of a member's answer.
     """
-    paragraphs = _paragraphs(description)
-    if not paragraphs:
+    parts = paragraphs(description)
+    if not parts:
         return ""
-    first = " ".join(paragraphs[0].split())
+    first = " ".join(parts[0].split())
     if len(first) <= DESCRIPTION_MAX_CHARS:
         return first
     cut = first[:DESCRIPTION_MAX_CHARS].rsplit(maxsplit=1)[0]
@@ -162,40 +149,6 @@ def _qr_svg(url: str) -> str:
     out = io.BytesIO()
     qr.save(out, kind="svg", xmldecl=False, svgns=True, nl=False, border=2, scale=1)
     return out.getvalue().decode("ascii")
-
-
-# --- characters the fonts lack --------------------------------------------------------------
-
-# Typst quotes the text as a Rust string literal: `"🙂"`, `"\u{0}"`, `"\""`.
-_UNDISPLAYABLE = re.compile(r'the text `"((?:[^"\\]|\\.)*)"` could not be displayed')
-_RUST_ESCAPE = re.compile(r"\\u\{([0-9a-fA-F]+)\}|\\(.)")
-_RUST_SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "0": "\0"}
-
-
-def _undisplayable_texts(diagnostic: str) -> set[str]:
-    """The texts that, according to a Typst diagnostic, no available font can display."""
-    return {
-        _RUST_ESCAPE.sub(_unescape, literal) for literal in _UNDISPLAYABLE.findall(diagnostic)
-    } - {""}
-
-
-def _unescape(match: re.Match[str]) -> str:
-    if match.group(1):
-        return chr(int(match.group(1), 16))
-    return _RUST_SIMPLE_ESCAPES.get(match.group(2), match.group(2))
-
-
-def _replace_texts(value: Any, texts: set[str]) -> Any:
-    """`value` (the JSON-ready document) with each of `texts` replaced by U+FFFD."""
-    if isinstance(value, str):
-        for text in sorted(texts, key=len, reverse=True):
-            value = value.replace(text, REPLACEMENT_CHARACTER)
-        return value
-    if isinstance(value, list):
-        return [_replace_texts(item, texts) for item in value]
-    if isinstance(value, dict):
-        return {key: _replace_texts(item, texts) for key, item in value.items()}
-    return value
 
 
 # --- compilation ----------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from badges.models import Award
 from badges.selectors import award_program
 from core.text import localized
+from credentials.models import IssuedCredential
 from credentials.pdf import AttestationPdf
 from training.models import LevelKind
 
@@ -51,3 +52,26 @@ def attestation_pdf_data(award: Award, language: str) -> AttestationPdf:
         ],
         status_note=note,
     )
+
+
+# --- Law 25 ---------------------------------------------------------------------------------
+
+
+def personal_data(user) -> dict:
+    """What this app holds about a person (for a Law 25 access request).
+
+    The signed credentials issued for the person's awards, as issued: each names its recipient
+    by a salted hash of their email and may carry their published answers.
+    """
+    return {
+        "issued_credentials": [
+            {
+                "id": str(c.id),
+                "award": str(c.award_id),
+                "signed_at": c.signed_at.isoformat(),
+                "status_index": c.status_index,
+                "document": c.document,
+            }
+            for c in IssuedCredential.objects.filter(award__recipient=user).order_by("created_at")
+        ],
+    }

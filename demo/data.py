@@ -123,6 +123,9 @@ def demo_data_load() -> dict[str, User]:
     orgs = _organisations()
     users = _people(orgs)
     _learning(users)
+    from demo.cases import demo_cases_load
+
+    demo_cases_load(users)
     return users
 
 

@@ -21,3 +21,5 @@ os.environ.setdefault("SEXTO_VAR_DIR", tempfile.mkdtemp(prefix="sexto-tests-"))
 # fixture): pytest-django switches DEBUG off, where only an explicit keyring is accepted.
 os.environ.setdefault("SEXTO_SIGNING_KEYS_FILE",
                       os.path.join(os.environ["SEXTO_VAR_DIR"], "signing-keys.json"))
+# Case content is encrypted with keys from the environment; the run has its own throwaway key.
+os.environ.setdefault("SEXTO_CASE_KEYS", "YKB1Q2cN3yK0pq9qXzY8sJm6mF4w8Hq4sQm3cWm2e0o=")

@@ -1,5 +1,7 @@
 import pytest
 
+from audit.services import record
+
 PASSWORD = "une-phrase-de-passe-fictive-42"
 
 
@@ -13,3 +15,14 @@ def person(django_user_model):
     return django_user_model.objects.create_user(
         email="zoe.fictive@example.test", password=PASSWORD, full_name="Zoé Fictive"
     )
+
+
+@pytest.fixture
+def chain(db, person):
+    """Three entries, as the product writes them."""
+    return [
+        record(action="test.first", actor=person, target=person),
+        record(action="test.second", target_type="badges.award", target_id="a-1",
+               data={"reason": "raison fictive"}),
+        record(action="test.third", actor=person, data={"n": 3}),
+    ]

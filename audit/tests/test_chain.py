@@ -1,35 +1,18 @@
-"""record() builds a keyed hash chain; `sexto audit verify` finds any change to it."""
+"""record() builds a keyed hash chain; the model refuses to change it.
+
+What `sexto audit verify` finds when the database is tampered with: test_tampering.py.
+"""
 
 import datetime
 import hashlib
 import hmac
 import json
-from io import StringIO
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 
 from audit.models import AuditChainHead, AuditEvent
 from audit.services import GENESIS, audit_chain_verify, record
-
-
-@pytest.fixture
-def chain(db, person):
-    """Three entries, as the product writes them."""
-    return [
-        record(action="test.first", actor=person, target=person),
-        record(action="test.second", target_type="badges.award", target_id="a-1",
-               data={"reason": "raison fictive"}),
-        record(action="test.third", actor=person, data={"n": 3}),
-    ]
-
-
-def verify() -> str:
-    """Run `sexto audit verify` and return what it printed."""
-    out = StringIO()
-    call_command("audit", "verify", stdout=out)
-    return out.getvalue()
 
 
 def test_record_links_each_entry_to_the_previous_one(chain):
@@ -66,83 +49,6 @@ def test_an_anonymous_actor_is_recorded_as_nobody(db):
 
     event = record(action="test.anonymous", actor=AnonymousUser())
     assert event.actor is None and event.actor_ref == ""
-
-
-def test_verify_passes_on_an_intact_chain(chain):
-    assert audit_chain_verify().ok
-    assert "Audit chain intact: 3 entries verified." in verify()
-
-
-def test_verify_passes_on_an_empty_log(db):
-    assert "Audit chain intact: 0 entries verified." in verify()
-
-
-def test_verify_fails_when_data_is_changed(chain):
-    AuditEvent.objects.filter(sequence=2).update(data={"reason": "autre raison"})
-    with pytest.raises(CommandError, match=r"entry #2: content changed"):
-        verify()
-
-
-@pytest.mark.parametrize(
-    "change",
-    [
-        {"action": "test.other"},
-        {"target_id": "a-2"},
-        {"ip_address": "198.51.100.7"},
-        {"actor_ref": "someone-else"},
-        {"at": datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)},
-    ],
-    ids=lambda change: next(iter(change)),
-)
-def test_verify_fails_when_any_hashed_field_is_changed(chain, change):
-    AuditEvent.objects.filter(sequence=2).update(**change)
-    report = audit_chain_verify()
-    assert (report.broken_at, report.reason) == (2, "content changed after it was written")
-
-
-def test_verify_fails_when_an_entry_is_deleted(chain):
-    AuditEvent.objects.filter(sequence=2).delete()
-    with pytest.raises(CommandError, match=r"entry #3: missing entry before this one"):
-        verify()
-
-
-def test_verify_fails_when_the_first_entry_is_deleted(chain):
-    AuditEvent.objects.filter(sequence=1).delete()
-    with pytest.raises(CommandError, match=r"entry #2: missing entry before this one"):
-        verify()
-
-
-def test_verify_fails_when_the_last_entry_is_removed(chain):
-    AuditEvent.objects.filter(sequence=3).delete()
-    with pytest.raises(CommandError, match=r"entry #3: entries removed from the end"):
-        verify()
-
-
-def test_verify_fails_when_a_digest_is_recomputed_without_the_key(chain):
-    # Someone with database access but not the key rewrites an entry and its digest.
-    event = AuditEvent.objects.get(sequence=3)
-    forged = hashlib.sha256(event.previous_digest.encode() + b"forged").hexdigest()
-    AuditEvent.objects.filter(sequence=3).update(data={"n": 4}, digest=forged)
-    AuditChainHead.objects.update(digest=forged)
-    with pytest.raises(CommandError, match=r"entry #3: content changed"):
-        verify()
-
-
-def test_verify_fails_when_an_entry_no_longer_follows_the_previous_one(chain):
-    AuditEvent.objects.filter(sequence=2).update(previous_digest="f" * 64)
-    with pytest.raises(CommandError, match=r"entry #2: does not follow the previous entry"):
-        verify()
-
-
-def test_verify_fails_when_an_entry_is_replaced_by_a_well_formed_forgery(chain, settings):
-    # Even a forger who rebuilds the chain from entry 2 on, with the wrong key, is caught at 2.
-    AuditEvent.objects.filter(sequence__gte=2).delete()
-    AuditChainHead.objects.update(sequence=1, digest=chain[0].digest)
-    settings.AUDIT_KEY = "a-key-the-forger-guessed"
-    record(action="test.forged")
-    settings.AUDIT_KEY = settings.SECRET_KEY
-    report = audit_chain_verify()
-    assert (report.broken_at, report.reason) == (2, "content changed after it was written")
 
 
 def test_the_chain_is_keyed(chain, settings):

@@ -20,7 +20,7 @@ CATALOGS = sorted(
 def test_every_app_with_strings_has_an_english_catalog():
     langs = {(path.parts[-5] if path.parts[-5] != ROOT.name else "", path.parts[-3])
              for path in CATALOGS}
-    for app in ("", "accounts", "training", "badges", "credentials"):
+    for app in ("", "accounts", "training", "badges", "credentials", "privacy", "cases"):
         assert (app, "en") in langs, f"no English catalog for {app or 'the project'}"
 
 
@@ -54,7 +54,8 @@ def _msgids(po_path: Path) -> set[tuple[str, str]]:
     return {(entry.msgctxt or "", entry.msgid) for entry in catalog if entry.msgid}
 
 
-@pytest.mark.parametrize("folder", ["", "accounts", "training", "badges", "credentials"])
+@pytest.mark.parametrize("folder", ["", "accounts", "training", "badges", "credentials",
+                                    "privacy", "cases"])
 def test_catalog_holds_every_string_of_the_code(folder, tmp_path):
     """Run makemessages on a copy: a string added to the code but not to the catalog fails."""
     import os

@@ -9,7 +9,8 @@ import pypdf
 import pytest
 from django.utils import translation
 
-from credentials.pdf import AttestationPdf, _undisplayable_texts, attestation_pdf_render
+from core.typst_text import undisplayable_texts
+from credentials.pdf import AttestationPdf, attestation_pdf_render
 
 # Typst markup and code a member could type in an answer; all of it must come out as typed.
 MARKUP = '#panic("x") *gras* _it_ $x$ <lbl> @ref #import "x" \\ \\n ] ) [ ( } { // /* `c` = h'
@@ -206,7 +207,7 @@ def test_undisplayable_texts_read_from_the_diagnostic():
         'error: PDF/A-2a error: the text `"\\"中"` could not be displayed with font\n'
         "error: unrelated\n"
     )
-    assert _undisplayable_texts(diagnostic) == {"\U0001f642", '"中'}
+    assert undisplayable_texts(diagnostic) == {"\U0001f642", '"中'}
 
 
 def test_refuses_a_naive_date_or_another_language():

@@ -9,7 +9,7 @@ from accounts.models import User
 from badges.models import Award, BadgeRequest
 from demo.data import DEMO_PASSWORD, PEOPLE
 
-OUR_APPS = {"audit", "accounts", "training", "badges"}
+OUR_APPS = {"audit", "accounts", "training", "badges", "cases", "otp_totp"}
 
 
 def _row_counts() -> dict[str, int]:
@@ -79,3 +79,18 @@ def test_demo_logins_work_with_the_printed_password(client):
     )
     assert response.status_code == 302
     assert client.get(reverse("badges:review_queue")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_demo_holds_cases_at_every_step_and_prints_the_totp_secrets():
+    from cases.models import Case, PoliceFollowUp, PoliceHandoff
+    from demo.cases import totp_secret
+
+    output = _demo()
+    assert totp_secret("principal") in output and totp_secret("architect") in output
+    statuses = set(Case.objects.values_list("status", flat=True))
+    assert statuses == {"reported", "in_progress", "with_police", "closed"}
+    assert Case.objects.filter(directed_to_police_at__isnull=False).exists()
+    assert PoliceHandoff.objects.filter(acknowledged_at__isnull=True,
+                                        sent_at__isnull=False).exists()
+    assert PoliceFollowUp.objects.filter(qualification="impulsive").exists()

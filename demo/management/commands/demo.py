@@ -6,6 +6,7 @@ from django.test.utils import override_settings
 from badges.models import Award
 from credentials.keys import keyring_ensure_demo
 from credentials.services import credential_for_award
+from demo.cases import TOTP_KEYS, totp_secret
 from demo.data import DEMO_PASSWORD, PEOPLE, demo_data_load
 
 
@@ -47,4 +48,9 @@ class Command(BaseCommand):
         width = max(len(p.email) for p in PEOPLE)
         for person in PEOPLE:
             self.stdout.write(f"  {person.email.ljust(width)}  {person.what}")
+        self.stdout.write("\nCase files ask for a second factor. Add these demo secrets to any "
+                          "authenticator app (TOTP; demo only):")
+        emails = {person.key: person.email for person in PEOPLE}
+        for key in TOTP_KEYS:
+            self.stdout.write(f"  {emails[key].ljust(width)}  {totp_secret(key)}")
         self.stdout.write("\nEmails are printed here instead of being sent.\n")

@@ -1,0 +1,218 @@
+"""The second factor and re-authentication, as the pages that open case files use them.
+
+Whoever holds a role opening case files (accounts.models.CASE_ROLES) signs in with a password
+and a second factor: an authenticator app (TOTP), a passkey, or a one-time recovery code.
+A case view asks for it with one decorator, and asks for a fresh re-authentication before
+revealing a student's name or exporting:
+
+    from accounts.mfa import reauth_url, reauthenticated_recently, second_factor_required
+
+    @second_factor_required
+    def case_student_name(request, case_id):
+        if not reauthenticated_recently(request):
+            return redirect(reauth_url(request.get_full_path()))
+        ...
+
+Session state lives under the keys below; accounts.middleware ends idle and old sessions.
+"""
+
+import datetime
+import functools
+import math
+import time
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from accounts.models import User
+from accounts.selectors import user_has_second_factor, user_holds_case_role
+
+# When the person signed in (password and, if they have one, second factor): the absolute limit.
+SIGNED_IN_AT_KEY = "sexto_signed_in_at"
+# Their last request, refreshed at most every SEEN_REFRESH_SECONDS: the idle limit.
+SEEN_AT_KEY = "sexto_seen_at"
+SEEN_REFRESH_SECONDS = 30
+# Whether the person holds a case role, kept with SEEN_AT_KEY (checked again at each refresh).
+CASE_ROLE_KEY = "sexto_case_role"
+# The last time the person typed their password and second factor again.
+REAUTH_AT_KEY = "sexto_reauth_at"
+# Password accepted, second factor awaited: {"user": id, "backend": path, "at": time}.
+PENDING_LOGIN_KEY = "sexto_pending_login"
+# Password accepted again inside a session, second factor awaited: the time.
+PENDING_REAUTH_KEY = "sexto_pending_reauth"
+# Why the last session ended ("idle" or "absolute"), for the login page to say so.
+EXPIRED_KEY = "sexto_session_expired"
+# A password step is good for this long while the second factor is awaited.
+PENDING_SECONDS = 300
+
+
+def user_needs_second_factor(user) -> bool:
+    """Whether `user` must use a second factor: they hold a role in CASE_ROLES."""
+    return bool(user is not None and user.is_authenticated and user_holds_case_role(user))
+
+
+def session_is_verified(request: HttpRequest) -> bool:
+    """Whether this session passed a second factor (django-otp's `user.is_verified()`)."""
+    is_verified = getattr(request.user, "is_verified", None)
+    return bool(request.user.is_authenticated and callable(is_verified) and is_verified())
+
+
+def reauthenticated_recently(request: HttpRequest, *, within_seconds: int | None = None) -> bool:
+    """Whether the person re-authenticated (password and second factor) in this session lately.
+
+    `within_seconds` defaults to settings.SEXTO_REAUTH_SECONDS (300). Signing in with a second
+    factor counts as a re-authentication.
+    """
+    if not request.user.is_authenticated:
+        return False
+    at = request.session.get(REAUTH_AT_KEY)
+    if not isinstance(at, int | float):
+        return False
+    window = settings.SEXTO_REAUTH_SECONDS if within_seconds is None else within_seconds
+    return 0 <= time.time() - at <= window
+
+
+def url_with_next(url: str, next_url: str | None) -> str:
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+def reauth_url(next_url: str) -> str:
+    """The re-authentication page, which comes back to `next_url` (a path on this site)."""
+    return url_with_next(reverse("accounts:reauthenticate"), next_url)
+
+
+def second_factor_url(next_url: str | None = None) -> str:
+    return url_with_next(reverse("accounts:second_factor"), next_url)
+
+
+def enrolment_url(next_url: str | None = None) -> str:
+    return url_with_next(reverse("accounts:security"), next_url)
+
+
+def safe_next(request: HttpRequest, default: str | None = None) -> str | None:
+    """The `next` of the request (query string or form) if it stays on this site."""
+    candidate = request.POST.get("next") or request.GET.get("next")
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def redirect_to(request: HttpRequest, url: str) -> HttpResponse:
+    """A redirect; for htmx, HX-Redirect, so that the whole page goes there, not a fragment."""
+    if is_htmx(request):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+def _next_for(request: HttpRequest) -> str | None:
+    # After signing in, the browser comes back with GET: a form's address would answer 405.
+    if request.method in ("GET", "HEAD"):
+        return request.get_full_path()
+    return None
+
+
+def second_factor_required(view):
+    """Let the view run only for a person signed in with a second factor in this session.
+
+    - anonymous: the login page, with `next`;
+    - no authenticator app or passkey yet: the security page to add one, with `next`;
+    - not verified in this session: the second-factor page, with `next`.
+    htmx requests get the same destinations through HX-Redirect.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if session_is_verified(request):
+            return view(request, *args, **kwargs)
+        next_url = _next_for(request)
+        if not request.user.is_authenticated:
+            return redirect_to(request, url_with_next(resolve_url(settings.LOGIN_URL), next_url))
+        if not user_has_second_factor(request.user):
+            return redirect_to(request, enrolment_url(next_url))
+        return redirect_to(request, second_factor_url(next_url))
+
+    return wrapper
+
+
+# --- Session bookkeeping (used by the accounts views and middleware) ------------------------
+
+
+def mark_signed_in(request: HttpRequest, *, with_second_factor: bool = False) -> None:
+    now = time.time()
+    session = request.session
+    session[SIGNED_IN_AT_KEY] = now
+    session[SEEN_AT_KEY] = now
+    session[CASE_ROLE_KEY] = user_holds_case_role(request.user)
+    if with_second_factor:
+        session[REAUTH_AT_KEY] = now
+
+
+def mark_reauthenticated(request: HttpRequest) -> None:
+    request.session[REAUTH_AT_KEY] = time.time()
+
+
+def pending_login_start(request: HttpRequest, user: User) -> None:
+    """Remember that `user` gave the right password; the second factor comes next."""
+    # A new session key: nothing learned about the old one helps finish this sign-in.
+    request.session.cycle_key()
+    request.session[PENDING_LOGIN_KEY] = {
+        "user": str(user.pk), "backend": user.backend, "at": time.time(),
+    }
+
+
+def pending_login_user(request: HttpRequest) -> User | None:
+    """The person whose password was accepted a moment ago in this browser, if any."""
+    pending = request.session.get(PENDING_LOGIN_KEY)
+    if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        return None
+    user = User.objects.filter(pk=pending.get("user"), is_active=True).first()
+    if user is not None:
+        user.backend = pending.get("backend")
+    return user
+
+
+def pending_login_clear(request: HttpRequest) -> None:
+    request.session.pop(PENDING_LOGIN_KEY, None)
+
+
+def pending_reauth_start(request: HttpRequest) -> None:
+    request.session[PENDING_REAUTH_KEY] = time.time()
+
+
+def pending_reauth_active(request: HttpRequest) -> bool:
+    at = request.session.get(PENDING_REAUTH_KEY)
+    return isinstance(at, int | float) and 0 <= time.time() - at <= PENDING_SECONDS
+
+
+def pending_reauth_clear(request: HttpRequest) -> None:
+    request.session.pop(PENDING_REAUTH_KEY, None)
+
+
+def lockout_response(request: HttpRequest, locked_until: datetime.datetime) -> HttpResponse:
+    """The page django-axes shows for a password lockout, with the time the lock has left.
+
+    For a lock set by repeated second-factor failures; the session, if any, ends.
+    """
+    if request.user.is_authenticated:
+        logout(request)
+    pending_login_clear(request)
+    left = max((locked_until - timezone.now()).total_seconds(), 60)
+    return render(request, settings.AXES_LOCKOUT_TEMPLATE, {
+        "failure_limit": settings.SEXTO_SECOND_FACTOR_FAILURE_LIMIT,
+        "cooloff_timedelta": datetime.timedelta(minutes=math.ceil(left / 60)),
+        "second_factor": True,
+    }, status=429)

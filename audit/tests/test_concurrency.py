@@ -1,0 +1,72 @@
+"""Concurrent appends wait for each other: one unbroken chain, every entry in it.
+
+Each thread has a database connection of its own, as concurrent requests do. SQLite's test
+database lives in memory, in a shared cache whose table locks fail at once instead of waiting
+(`database table is locked`): there the threads work on a file copy of it, with the same
+options (the IMMEDIATE transaction mode under test), and the rest of the suite stays in memory.
+"""
+
+import sqlite3
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.utils import load_backend
+
+from audit.models import AuditEvent
+from audit.services import audit_chain_verify, record
+
+THREADS = 8
+APPENDS_PER_THREAD = 10
+
+
+@pytest.fixture
+def database_settings(transactional_db, tmp_path):
+    """Settings for the threads' own connections to the test database."""
+    settings_dict = dict(connection.settings_dict)
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        path = tmp_path / "audit.sqlite3"
+        connection.ensure_connection()
+        copy = sqlite3.connect(path)
+        try:
+            connection.connection.backup(copy)
+        finally:
+            copy.close()
+        settings_dict["NAME"] = str(path)
+    return settings_dict
+
+
+def in_own_connection(settings_dict, function, *args):
+    """Call function in this thread through a new connection, closed afterwards."""
+    own = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, DEFAULT_DB_ALIAS)
+    connections[DEFAULT_DB_ALIAS] = own  # for this thread only
+    try:
+        return function(*args)
+    finally:
+        own.close()
+        del connections[DEFAULT_DB_ALIAS]
+
+
+def test_concurrent_appends_keep_one_unbroken_chain(database_settings):
+    start = threading.Barrier(THREADS, timeout=30)
+
+    def append(thread: int) -> None:
+        start.wait()  # all at once, to make the writers collide
+        for n in range(APPENDS_PER_THREAD):
+            record(action="test.concurrent", target_type="test.thread", target_id=f"{thread}-{n}")
+
+    def read():
+        return audit_chain_verify(), sorted(AuditEvent.objects.values_list("target_id", flat=True))
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        for result in [pool.submit(in_own_connection, database_settings, append, thread)
+                       for thread in range(THREADS)]:
+            result.result()  # an append that failed fails the test here
+        report, target_ids = pool.submit(in_own_connection, database_settings, read).result()
+
+    total = THREADS * APPENDS_PER_THREAD
+    assert report.ok, report
+    assert report.checked == total
+    assert target_ids == sorted(f"{t}-{n}" for t in range(THREADS)
+                                for n in range(APPENDS_PER_THREAD))

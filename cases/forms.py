@@ -1,0 +1,279 @@
+"""Forms of the case tool: shapes and input checks only; the rules are in cases.services.
+
+No form here has a file field, and every free text refuses embedded data (cases.validators).
+Each form of a step carries the case's `version`, so that a stale page is caught as a conflict.
+"""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import (
+    Case,
+    Channel,
+    Entry,
+    Grid,
+    PoliceFollowUp,
+    SharedInformation,
+    Student,
+    SupportAction,
+)
+from cases.validators import reject_embedded_data
+from core.exceptions import ApplicationError
+
+TEXT_MAX = 10_000
+
+
+def _text(label, *, required=True, rows=5, help_text="", max_length=TEXT_MAX):
+    return forms.CharField(
+        label=label, required=required, help_text=help_text, max_length=max_length,
+        validators=[reject_embedded_data], widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+def _line(label, *, required=True, max_length=200, help_text=""):
+    return forms.CharField(label=label, required=required, max_length=max_length,
+                           help_text=help_text, validators=[reject_embedded_data])
+
+
+class _DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def _when(label, *, required=True):
+    return forms.DateTimeField(
+        label=label, required=required, widget=_DateTimeInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+
+def _date(label, *, required=False):
+    return forms.DateField(label=label, required=required,
+                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+
+class CaseForm(forms.Form):
+    """Base: no colon after labels, the case version, and service errors shown in place."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def add_application_error(self, error: ApplicationError) -> None:
+        self.add_error(None, error.message)
+
+    def not_in_future(self, name):
+        value = self.cleaned_data.get(name)
+        if value and value > timezone.now() + timezone.timedelta(minutes=5):
+            self.add_error(name, _("Cette date est dans le futur."))
+        return value
+
+
+class ReportForm(CaseForm):
+    school = forms.ChoiceField(label=_("École"))
+    told_at = _when(_("Quand vous a-t-on confié la situation?"))
+    account = _text(
+        _("Ce qu'on vous a dit"), rows=8,
+        help_text=_("Décrivez avec vos mots ce qu'on vous a raconté. Ne regardez jamais les "
+                    "images, ne les copiez pas et ne demandez pas à les voir : c'est une "
+                    "infraction, même pour les conserver comme preuve."),
+    )
+    channels = forms.MultipleChoiceField(
+        label=_("Canaux et applications en cause"), choices=Channel.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    apps_other = _line(_("Autres applications ou précisions"), required=False)
+    still_spreading = forms.ChoiceField(label=_("Le contenu circule-t-il encore?"),
+                                        choices=Case.Spreading.choices)
+
+    def __init__(self, *args, schools: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].choices = schools
+        if len(schools) == 1:
+            self.fields["school"].initial = schools[0][0]
+
+    def clean_told_at(self):
+        return self.not_in_future("told_at")
+
+
+class ReportEditForm(ReportForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, schools=[], **kwargs)
+        del self.fields["school"]
+
+
+class StudentForm(CaseForm):
+    part = forms.ChoiceField(label=_("Rôle dans l'incident"), choices=Student.Part.choices)
+    name = _line(_("Nom de l'élève"), help_text=_(
+        "Chiffré dans la base de données et masqué à l'écran : il ne s'affiche qu'à la demande, "
+        "après une nouvelle authentification, et cette consultation est journalisée."))
+    age = forms.IntegerField(label=_("Âge"), required=False, min_value=4, max_value=25)
+    grade = _line(_("Niveau scolaire"), required=False, max_length=40)
+
+
+class EntryForm(CaseForm):
+    kind = forms.ChoiceField(label=_("Étape"), choices=Entry.Kind.choices)
+    student = forms.ChoiceField(label=_("Élève rencontré"), required=False)
+    happened_at = _when(_("Date et heure"))
+    notes = _text(_("Ce qui a été dit et fait"), rows=6)
+
+    def __init__(self, *args, students: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["student"].choices = [("", _("Aucun en particulier"))] + students
+
+    def clean_happened_at(self):
+        return self.not_in_future("happened_at")
+
+
+class DeviceForm(CaseForm):
+    description = _line(_("Description de l'appareil"), help_text=_(
+        "Marque, couleur, étui. L'appareil est saisi éteint ou en mode avion, sans jamais "
+        "regarder son contenu."))
+    owner = forms.ChoiceField(label=_("Propriétaire"), required=False)
+    seized_at = _when(_("Saisi le"))
+    seized_by = _line(_("Saisi par"))
+    envelope_number = _line(_("Numéro de l'enveloppe scellée"), max_length=60)
+    locked_in = _line(_("Lieu où il est gardé sous clé"))
+
+    def __init__(self, *args, students: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = [("", _("Inconnu"))] + students
+
+    def clean_seized_at(self):
+        return self.not_in_future("seized_at")
+
+
+class CustodyTransferForm(CaseForm):
+    handed_by = _line(_("Remis par"))
+    handed_to = _line(_("Remis à"))
+    handed_at = _when(_("Remis le"))
+
+
+class GridForm(CaseForm):
+    victim_age = forms.IntegerField(label=_("Âge de l'élève victime"), required=False,
+                                    min_value=4, max_value=25)
+    alleged_ages = _line(_("Âge des auteurs présumés"), required=False, max_length=60)
+    relationship = forms.ChoiceField(label=_("Relation entre les jeunes"),
+                                     choices=Grid.Relationship.choices)
+    consent_to_creation = forms.ChoiceField(
+        label=_("L'image a-t-elle été produite avec le consentement de la victime?"),
+        choices=Grid._meta.get_field("consent_to_creation").choices)
+    consent_to_sharing = forms.ChoiceField(
+        label=_("La victime a-t-elle consenti à la diffusion?"),
+        choices=Grid._meta.get_field("consent_to_sharing").choices)
+    pressure_or_threats = forms.ChoiceField(
+        label=_("Pression, menace ou chantage (sextorsion)?"),
+        choices=Grid._meta.get_field("pressure_or_threats").choices)
+    adult_involved = forms.ChoiceField(
+        label=_("Un adulte est-il impliqué?"),
+        choices=Grid._meta.get_field("adult_involved").choices)
+    recipients = forms.ChoiceField(label=_("Nombre de destinataires"),
+                                   choices=Grid.Recipients.choices)
+    intent_to_harm = forms.ChoiceField(
+        label=_("Signes d'une intention de nuire ou d'humilier?"),
+        choices=Grid._meta.get_field("intent_to_harm").choices)
+    school_impact = forms.ChoiceField(label=_("Impact sur le milieu scolaire"),
+                                      choices=Grid.Impact.choices)
+    notes = _text(_("Précisions"), required=False, rows=4)
+    complete = forms.BooleanField(
+        label=_("La grille est complète et prête à être remise à la police"), required=False)
+
+
+class DpjForm(CaseForm):
+    made = forms.TypedChoiceField(
+        label=_("Un signalement a-t-il été fait à la DPJ?"),
+        choices=[("yes", _("Oui")), ("no", _("Non"))], coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect)
+    reported_at = _when(_("Fait le"), required=False)
+    reported_by = _line(_("Fait par"), required=False, help_text=_(
+        "Le signalement est un devoir personnel : la personne qui a des motifs raisonnables "
+        "le fait elle-même, sans délai."))
+    reference = _line(_("Référence du signalement"), required=False, max_length=60)
+
+
+class PoliceContactForm(CaseForm):
+    contacted_at = _when(_("Corps de police contacté le"))
+    officer = _line(_("Policier ou policière joint"))
+    police_file_number = _line(_("Numéro de dossier de police"), required=False, max_length=60)
+
+    def clean_contacted_at(self):
+        return self.not_in_future("contacted_at")
+
+
+class ConfirmForm(CaseForm):
+    """A step that is one button (send the hand-off)."""
+
+
+class NoImpactForm(CaseForm):
+    directed_at = _when(_("Famille ou victime dirigée vers la police le"))
+    summary = _text(_("Résumé"), rows=4, help_text=_(
+        "Sans impact direct sur le milieu scolaire, la famille ou la victime est dirigée vers "
+        "la police sans délai, et le volet de l'école se ferme."))
+
+
+class SupportActionForm(CaseForm):
+    kind = forms.ChoiceField(label=_("Type"), choices=SupportAction.Kind.choices)
+    resource = forms.ChoiceField(label=_("Ressource"), choices=SupportAction.Resource.choices,
+                                 required=False)
+    description = _text(_("Description"), rows=3)
+    due_on = _date(_("Échéance"))
+
+
+class CloseForm(CaseForm):
+    summary = _text(_("Résumé de fermeture"), rows=5)
+
+
+class LegalHoldForm(CaseForm):
+    hold = forms.BooleanField(label=_("Conservation obligatoire (rien n'est détruit)"),
+                              required=False)
+    reason = _line(_("Motif"), required=False)
+
+
+class LeadForm(CaseForm):
+    lead = forms.ChoiceField(label=_("Intervenant responsable"))
+
+    def __init__(self, *args, interveners: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].choices = interveners
+
+
+class FollowUpForm(forms.ModelForm):
+    notes = _text(_("Notes policières"), required=False, rows=4)
+
+    class Meta:
+        model = PoliceFollowUp
+        fields = ["qualification", "qualified_at", "outcome", "awareness_meeting_on",
+                  "images_destroyed_on", "device_returned_on", "police_file_closed", "notes"]
+        widgets = {
+            "qualified_at": _DateTimeInput(),
+            "awareness_meeting_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "images_destroyed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "device_returned_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class ShareForm(CaseForm):
+    purpose = forms.ChoiceField(label=_("Fin de la communication (LSJPA, art. 125)"),
+                                choices=SharedInformation.Purpose.choices,
+                                widget=forms.RadioSelect)
+    content = _text(_("Renseignements communiqués à l'école"), rows=4, help_text=_(
+        "Seulement ce qui est nécessaire à cette fin. L'école les garde à part et les détruit "
+        "lorsqu'ils ne sont plus nécessaires."))
+
+
+class DesignateForm(forms.Form):
+    user = forms.ChoiceField(label=_("Membre du personnel"))
+
+    def __init__(self, *args, staff: list[tuple[str, str]], **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["user"].choices = staff

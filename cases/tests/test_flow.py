@@ -1,0 +1,216 @@
+"""The method, step by step through the pages: report, meetings, device, grid, police, support,
+closure; and the no-impact path."""
+
+import re
+
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from cases.models import Case, CustodyTransfer, Device, Entry, Grid, PoliceHandoff, Student
+from cases.tests.conftest import post_form, verified_client
+
+NOW = "2026-11-20T10:30"
+
+
+def step_url(case, step):
+    return reverse("cases:case_step", args=[case.pk, step])
+
+
+def post_step(client, case, step, data):
+    case.refresh_from_db()
+    return post_form(client, step_url(case, step), {"version": case.version, **data})
+
+
+def test_a_staff_member_reports_and_sees_only_their_report(cw):
+    client = verified_client(cw.reporter)
+    response = post_form(client, reverse("cases:case_report"), {
+        "school": str(cw.school.pk), "told_at": NOW,
+        "account": "Un élève raconte qu'une photo circule (récit fictif).",
+        "channels": ["snapchat", "group_chat"], "apps_other": "", "still_spreading": "yes",
+    })
+    case = Case.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "cases:case_detail", args=[case.pk])
+    assert case.reported_by == cw.reporter and case.school == cw.school
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert "Un élève raconte" in page.content.decode()
+    assert "Afficher le nom" not in page.content.decode()  # not the full case page
+    assert client.get(step_url(case, "grid")).status_code == 403
+    assert AuditEvent.objects.filter(action="case.reported", target_id=str(case.pk)).exists()
+
+
+def test_the_intervener_walks_the_method_to_the_police_and_closure(cw, case_of):
+    case = case_of
+    client = verified_client(cw.intervener)
+    assert client.get(reverse("cases:case_detail", args=[case.pk])).status_code == 200
+    assert post_step(client, case, "student", {
+        "part": "alleged", "name": "Léo Imaginaire", "age": "15", "grade": "4e"}).status_code == 302
+    alleged = Student.objects.get(part="alleged")
+    assert post_step(client, case, "meeting", {
+        "kind": "meeting_alleged", "student": str(alleged.pk), "happened_at": NOW,
+        "notes": "Rencontre fictive : il reconnaît avoir partagé."}).status_code == 302
+    assert Entry.objects.get().student == alleged
+    assert post_step(client, case, "device", {
+        "description": "Téléphone noir, étui rouge", "owner": str(alleged.pk),
+        "seized_at": NOW, "seized_by": "Jade Fictive", "envelope_number": "ENV-042",
+        "locked_in": "Coffre du secrétariat"}).status_code == 302
+    device = Device.objects.get()
+    case.refresh_from_db()
+    response = post_form(client, reverse("cases:custody_transfer", args=[case.pk, device.pk]), {
+        "version": case.version, "handed_by": "Jade Fictive", "handed_to": "Agente Fictive",
+        "handed_at": NOW})
+    assert response.status_code == 302
+    transfer = CustodyTransfer.objects.get()
+    post_form(client, reverse("cases:custody_acknowledge", args=[case.pk, transfer.pk]))
+    transfer.refresh_from_db()
+    assert transfer.acknowledged_by == cw.intervener
+    grid = {"victim_age": "14", "alleged_ages": "15", "relationship": "couple",
+            "consent_to_creation": "yes", "consent_to_sharing": "no",
+            "pressure_or_threats": "yes", "adult_involved": "no", "recipients": "2-5",
+            "intent_to_harm": "yes", "school_impact": "some", "notes": "", "complete": "on"}
+    assert post_step(client, case, "grid", grid).status_code == 302
+    assert Grid.objects.get().completed_at is not None
+    page = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+    assert "sextorsion" in page  # the youth protection reminder
+    assert post_step(client, case, "dpj", {
+        "made": "yes", "reported_at": NOW, "reported_by": "Jade Fictive",
+        "reference": "DPJ-FICTIF-1"}).status_code == 302
+    assert post_step(client, case, "police", {
+        "contacted_at": NOW, "officer": "Agente Fictive",
+        "police_file_number": "PF-2026-1"}).status_code == 302
+    assert post_step(client, case, "handoff", {}).status_code == 302
+    handoff = PoliceHandoff.objects.get()
+    assert handoff.sent_at is not None and handoff.force == cw.force_ok
+    case.refresh_from_db()
+    assert case.status == Case.Status.WITH_POLICE and case.legal_hold
+    assert post_step(client, case, "support", {
+        "kind": "referral", "resource": "needhelpnow", "description": "Retrait des images",
+        "due_on": "2026-12-01"}).status_code == 302
+    assert post_step(client, case, "close", {"summary": "Dossier fictif fermé."}).status_code == 302
+    case.refresh_from_db()
+    assert case.status == Case.Status.CLOSED and case.closed_at is not None
+    actions = set(AuditEvent.objects.filter(target_id=str(case.pk)).values_list("action",
+                                                                                flat=True))
+    assert {"case.student_added", "case.entry_added", "case.device_seized",
+            "case.custody_transferred", "case.custody_acknowledged", "case.grid_saved",
+            "case.dpj_recorded", "case.police_contacted", "case.handoff_sent",
+            "case.support_action_added", "case.closed", "case.accessed"} <= actions
+
+
+def test_no_impact_path_directs_the_family_and_closes_the_school_side(cw, case_of):
+    client = verified_client(cw.principal)
+    response = post_step(client, case_of, "no-impact", {
+        "directed_at": NOW, "summary": "Famille dirigée vers le poste de police (fictif)."})
+    assert response.status_code == 302
+    case_of.refresh_from_db()
+    assert case_of.status == Case.Status.CLOSED and case_of.directed_to_police_at is not None
+
+
+def test_a_stale_form_is_a_conflict_and_keeps_the_text(cw, case_of):
+    client = verified_client(cw.intervener)
+    stale = case_of.version
+    post_step(client, case_of, "meeting", {"kind": "note", "student": "", "happened_at": NOW,
+                                           "notes": "Première note."})
+    response = post_form(client, step_url(case_of, "meeting"), {
+        "version": stale, "kind": "note", "student": "", "happened_at": NOW,
+        "notes": "Ma note qui ne doit pas se perdre."})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Quelqu&#x27;un d&#x27;autre a modifié ce dossier" in body
+    assert "Ma note qui ne doit pas se perdre." in body
+    assert Entry.objects.count() == 1
+
+
+def test_embedded_data_is_refused_and_the_rest_is_kept(cw, case_of):
+    client = verified_client(cw.intervener)
+    blob = "data:image/jpeg;base64," + "A" * 400
+    response = post_step(client, case_of, "meeting", {
+        "kind": "note", "student": "", "happened_at": NOW,
+        "notes": "Texte gardé. " + blob})
+    body = response.content.decode()
+    assert response.status_code == 200 and "fichier encodé" in body
+    assert 'value="2026-11-20T10:30"' in body and "Texte gardé." in body
+    assert Entry.objects.count() == 0
+
+
+def test_names_stay_hidden_until_a_reauthenticated_reveal(cw, case_of):
+    student = Student.objects.get()
+    client = verified_client(cw.intervener)
+    page = client.get(reverse("cases:case_detail", args=[case_of.pk])).content.decode()
+    assert "Zoé Imaginaire" not in page and "Imaginaire" not in page
+    reveal = reverse("cases:student_reveal", args=[case_of.pk, student.pk])
+    response = post_form(client, reveal)
+    assert response.status_code == 302 and "next=" in response["Location"]
+    assert not AuditEvent.objects.filter(action="case.student_name_revealed").exists()
+    fresh = verified_client(cw.intervener, reauthenticated=True)
+    response = post_form(fresh, reveal, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "Zoé Imaginaire" in response.content.decode()
+    assert AuditEvent.objects.filter(action="case.student_name_revealed",
+                                     target_id=str(case_of.pk)).count() == 1
+
+
+def test_names_and_content_are_encrypted_in_the_database(cw, case_of):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM cases_student")
+        (stored_name,) = cursor.fetchone()
+        cursor.execute("SELECT account FROM cases_case")
+        (stored_account,) = cursor.fetchone()
+    assert "Zoé" not in stored_name and stored_name.startswith("gAAAA")
+    assert "photo" not in stored_account
+    assert re.fullmatch(r"[A-Za-z0-9_=-]+", stored_account)
+
+
+def test_case_pages_are_never_cached(cw, case_of):
+    response = verified_client(cw.intervener).get(reverse("cases:case_detail",
+                                                          args=[case_of.pk]))
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_the_police_acknowledge_record_the_follow_up_and_share_apart(cw):
+    from cases.tests.conftest import handed_off_case
+
+    case = handed_off_case(cw)
+    police = verified_client(cw.police)
+    page = police.get(reverse("cases:police_handoff", args=[case.pk]))
+    assert page.status_code == 200 and "Zoé Imaginaire" in page.content.decode()
+    post_form(police, reverse("cases:police_acknowledge", args=[case.pk]))
+    response = post_form(police, reverse("cases:police_follow_up", args=[case.pk]), {
+        "qualification": "impulsive", "qualified_at": NOW, "outcome": "awareness",
+        "awareness_meeting_on": "2026-11-24", "images_destroyed_on": "2026-11-23",
+        "device_returned_on": "", "notes": "Note policière fictive"})
+    assert response.status_code == 302
+    post_form(police, reverse("cases:police_share", args=[case.pk]), {
+        "purpose": "follow_up", "content": "Rencontre de sensibilisation faite (fictif)."})
+    school = verified_client(cw.intervener).get(
+        reverse("cases:case_detail", args=[case.pk])).content.decode()
+    assert "Rencontre de sensibilisation faite" in school
+    assert "Note policière fictive" not in school  # the police part stays with the police
+    chronology = verified_client(cw.intervener).get(reverse(
+        "cases:student_chronology", args=[case.pk, case.students.get().pk])).content.decode()
+    assert "Rencontre de sensibilisation faite" not in chronology
+    case.handoff.refresh_from_db()
+    assert case.handoff.acknowledged_by == cw.police
+    assert timezone.now() >= case.handoff.acknowledged_at
+
+
+def test_handoff_and_acknowledgement_notify_without_content(
+    cw, mailoutbox, django_capture_on_commit_callbacks
+):
+    from cases.tests.conftest import handed_off_case
+
+    with django_capture_on_commit_callbacks(execute=True):
+        case = handed_off_case(cw)
+    assert [m.to for m in mailoutbox] == [[cw.police.email]]
+    case.lead = cw.intervener
+    case.save(update_fields=["lead"])
+    with django_capture_on_commit_callbacks(execute=True):
+        post_form(verified_client(cw.police), reverse("cases:police_acknowledge",
+                                                      args=[case.pk]))
+    assert mailoutbox[-1].to == [cw.intervener.email]
+    for message in mailoutbox:
+        assert "Imaginaire" not in message.body and case.reference not in message.body
+        assert "photo" not in message.body and str(case.pk) in message.body

@@ -1,0 +1,635 @@
+"""Views of the case tool. Every one requires a second factor, checks access through
+cases.access (audited refusals) and audits what it reads or writes (cases.services).
+
+Students' names never reach the browser before `student_reveal`, which needs a fresh
+re-authentication and is logged. No view accepts a file: CaseRequestMiddleware refuses any
+body that is not a plain form before it is read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.mfa import reauth_url, reauthenticated_recently, second_factor_required
+from accounts.models import Membership, Organisation, Role, User
+from accounts.services import role_grant, role_revoke
+from audit.selectors import events_for_target
+from cases import forms, services
+from cases.access import (
+    Need,
+    case_handoff,
+    cases_for_police,
+    cases_metadata,
+    cases_readable,
+    cases_reported,
+    get_case_and_levels,
+    get_case_for_user,
+    handoff_follow_up,
+    intervener_gate,
+    refuse,
+    request_case_roles,
+    require_roles,
+)
+from cases.metrics import case_metrics
+from cases.models import Case, CustodyTransfer, Device, Entry, Grid, Student, SupportAction
+from core.exceptions import ApplicationError
+
+PAGE_SIZE = 50
+
+
+def _students(case: Case) -> list[tuple[str, str]]:
+    return [(str(s.pk), s.label) for s in case.students.all()]
+
+
+def _student_or_none(case: Case, student_id: str):
+    if not student_id:
+        return None
+    return case.students.filter(pk=student_id).first()
+
+
+def _case_url(case: Case) -> str:
+    return reverse("cases:case_detail", args=[case.pk])
+
+
+# --- Lists -------------------------------------------------------------------------------
+
+
+@require_GET
+@second_factor_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    roles = require_roles(request, allowed=lambda r: r.any)
+    status = request.GET.get("etat", "")
+    school_cases = (
+        cases_readable(roles).select_related("school", "lead")
+        .only("id", "reference", "status", "created_at", "told_at", "school__name", "lead__id",
+              "lead__full_name", "legal_hold")
+        .order_by("-created_at")
+    )
+    if status in Case.Status.values:
+        school_cases = school_cases.filter(status=status)
+    page_param = request.GET.get("page", "1")
+    page = max(int(page_param), 1) if page_param.isdigit() else 1
+    offset = (page - 1) * PAGE_SIZE
+    school_page = list(school_cases[offset:offset + PAGE_SIZE + 1])
+    context = {
+        "roles": roles,
+        "status": status,
+        "statuses": Case.Status.choices,
+        "school_cases": school_page[:PAGE_SIZE],
+        "page": page,
+        "has_next": len(school_page) > PAGE_SIZE,
+        "reported": cases_reported(roles, user=request.user).select_related("school")
+        .only("id", "reference", "status", "created_at", "school__name")[:PAGE_SIZE],
+        "police_cases": cases_for_police(roles).select_related("school", "handoff")
+        .only("id", "reference", "status", "school__name", "handoff__sent_at",
+              "handoff__acknowledged_at")
+        .order_by("-handoff__sent_at")[:PAGE_SIZE],
+        "register": cases_metadata(roles).select_related("school")
+        .only("id", "reference", "status", "created_at", "closed_at", "legal_hold",
+              "school__name")[:PAGE_SIZE] if roles.privacy_schools else [],
+        "can_report": bool(roles.report_schools),
+        "refused": roles.intervener_refused,
+    }
+    return render(request, "cases/case_list.html", context)
+
+
+# --- Step 1: report ----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@second_factor_required
+def case_report(request: HttpRequest) -> HttpResponse:
+    roles = require_roles(request, allowed=lambda r: bool(r.report_schools))
+    schools = list(Organisation.objects.filter(pk__in=roles.report_schools).order_by("name"))
+    choices = [(str(s.pk), s.name) for s in schools]
+    form = forms.ReportForm(request.POST or None, schools=choices)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        school = next(s for s in schools if str(s.pk) == data["school"])
+        case = services.case_report(
+            reporter=request.user, school=school, told_at=data["told_at"],
+            account=data["account"], channels=data["channels"], apps_other=data["apps_other"],
+            still_spreading=data["still_spreading"], request=request,
+        )
+        messages.success(request, _("Incident déclaré : dossier %(reference)s. La direction et "
+                                    "les intervenants Sexto de l'école le voient maintenant.")
+                         % {"reference": case.reference})
+        return redirect(_case_url(case))
+    return render(request, "cases/case_report.html", {"form": form})
+
+
+# --- The case page -----------------------------------------------------------------------
+
+
+@require_GET
+@second_factor_required
+def case_detail(request: HttpRequest, case_id) -> HttpResponse:
+    """The fullest view the person has of this case."""
+    case, levels = get_case_and_levels(request, case_id)
+    if Need.READ not in levels:
+        if Need.POLICE in levels:
+            return redirect("cases:police_handoff", case_id=case.pk)
+        if Need.REPORT in levels:
+            return render(request, "cases/case_reported.html", {"case": case})
+        return render(request, "cases/case_metadata.html", {"case": case})
+    grid = Grid.objects.filter(case=case).first()
+    handoff = case_handoff(case)
+    context = {
+        "case": case,
+        "manage": Need.MANAGE in levels,
+        "police_view": Need.POLICE in levels,
+        "students": list(case.students.all()),
+        "entries": list(case.entries.select_related("student", "written_by")),
+        "devices": list(case.devices.prefetch_related("transfers")),
+        "grid": grid,
+        "grid_signs": services.grid_youth_protection_signs(grid) if grid else [],
+        "handoff": handoff,
+        "follow_up_known": bool(handoff and handoff.sent_at),
+        "shared": list(handoff.shared.all()) if handoff else [],
+        "support": list(case.support_actions.all()),
+        "force": services.police_force_for(case),
+        "steps": STEP_ORDER,
+        "transfer_form": forms.CustodyTransferForm(initial={"version": case.version}),
+        "hold_form": forms.LegalHoldForm(initial={"hold": case.legal_hold,
+                                                  "reason": case.legal_hold_reason}),
+        "lead_choices": [(str(u.pk), u.full_name) for u in _school_interveners(case.school)],
+    }
+    return render(request, "cases/case_detail.html", context)
+
+
+# --- The method's steps: one form each ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    slug: str
+    title: str
+    form: type[forms.CaseForm]
+    save: Callable  # (request, case, cleaned_data) -> None
+    initial: Callable = lambda case: {}  # noqa: E731
+    form_kwargs: Callable = lambda case: {}  # noqa: E731
+    intro: str = ""
+
+
+def _save_report(request, case, data):
+    services.case_report_update(
+        case=case, actor=request.user, version=data["version"], request=request,
+        told_at=data["told_at"], account=data["account"], channels=data["channels"],
+        apps_other=data["apps_other"], still_spreading=data["still_spreading"])
+
+
+def _save_student(request, case, data):
+    services.student_add(case=case, actor=request.user, version=data["version"],
+                         part=data["part"], name=data["name"], age=data["age"],
+                         grade=data["grade"], request=request)
+
+
+def _save_entry(request, case, data):
+    services.entry_add(case=case, actor=request.user, version=data["version"],
+                       kind=data["kind"], happened_at=data["happened_at"], notes=data["notes"],
+                       student=_student_or_none(case, data["student"]), request=request)
+
+
+def _save_device(request, case, data):
+    services.device_add(
+        case=case, actor=request.user, version=data["version"], request=request,
+        description=data["description"], owner=_student_or_none(case, data["owner"]),
+        seized_at=data["seized_at"], seized_by=data["seized_by"],
+        envelope_number=data["envelope_number"], locked_in=data["locked_in"])
+
+
+GRID_FIELDS = ["victim_age", "alleged_ages", "relationship", "consent_to_creation",
+               "consent_to_sharing", "pressure_or_threats", "adult_involved", "recipients",
+               "intent_to_harm", "school_impact", "notes"]
+
+
+def _save_grid(request, case, data):
+    services.grid_save(case=case, actor=request.user, version=data["version"],
+                       complete=data["complete"], request=request,
+                       **{name: data[name] for name in GRID_FIELDS})
+
+
+def _grid_initial(case):
+    grid = Grid.objects.filter(case=case).first()
+    if grid is None:
+        return {}
+    initial = {name: getattr(grid, name) for name in GRID_FIELDS}
+    initial["complete"] = grid.completed_at is not None
+    return initial
+
+
+def _save_dpj(request, case, data):
+    services.dpj_record(case=case, actor=request.user, version=data["version"],
+                        made=data["made"], reported_at=data["reported_at"],
+                        reported_by=data["reported_by"], reference=data["reference"],
+                        request=request)
+
+
+def _save_police(request, case, data):
+    services.police_contact_save(
+        case=case, actor=request.user, version=data["version"],
+        contacted_at=data["contacted_at"], officer=data["officer"],
+        police_file_number=data["police_file_number"], request=request)
+
+
+def _police_initial(case):
+    handoff = case_handoff(case)
+    if handoff is None:
+        return {}
+    return {"contacted_at": handoff.contacted_at, "officer": handoff.officer,
+            "police_file_number": handoff.police_file_number}
+
+
+def _save_handoff(request, case, data):
+    services.handoff_send(case=case, actor=request.user, version=data["version"],
+                          request=request)
+
+
+def _save_no_impact(request, case, data):
+    services.no_impact_record(case=case, actor=request.user, version=data["version"],
+                              directed_at=data["directed_at"], summary=data["summary"],
+                              request=request)
+
+
+def _save_support(request, case, data):
+    services.support_action_add(
+        case=case, actor=request.user, version=data["version"], request=request,
+        kind=data["kind"], resource=data["resource"], description=data["description"],
+        due_on=data["due_on"])
+
+
+def _save_close(request, case, data):
+    services.case_close(case=case, actor=request.user, version=data["version"],
+                        summary=data["summary"], request=request)
+
+
+STEPS = {
+    step.slug: step for step in [
+        Step("report", gettext_lazy("Déclaration"), forms.ReportEditForm, _save_report,
+             initial=lambda case: {"told_at": case.told_at, "account": case.account,
+                                   "channels": case.channels, "apps_other": case.apps_other,
+                                   "still_spreading": case.still_spreading}),
+        Step("student", gettext_lazy("Ajouter un élève concerné"), forms.StudentForm,
+             _save_student),
+        Step("meeting", gettext_lazy("Noter une rencontre ou un soutien offert"),
+             forms.EntryForm, _save_entry,
+             form_kwargs=lambda case: {"students": _students(case)},
+             intro=gettext_lazy("Rencontrez d'abord l'élève qui dénonce ou la victime, puis "
+                                "le ou les auteurs présumés. Recueillez le plus d'information "
+                                "possible, sans jamais regarder les images.")),
+        Step("device", gettext_lazy("Saisir un appareil"), forms.DeviceForm, _save_device,
+             form_kwargs=lambda case: {"students": _students(case)},
+             intro=gettext_lazy("Confisquez l'appareil sans regarder les images : cela arrête "
+                                "la diffusion et protège la victime. Placez-le dans une "
+                                "enveloppe scellée, sous clé.")),
+        Step("grid", gettext_lazy("Grille d'évaluation de l'incident"), forms.GridForm,
+             _save_grid, initial=_grid_initial),
+        Step("dpj", gettext_lazy("Protection de la jeunesse"), forms.DpjForm, _save_dpj,
+             initial=lambda case: {
+                 "made": {True: "yes", False: "no"}.get(case.dpj_report_made),
+                 "reported_at": case.dpj_reported_at, "reported_by": case.dpj_reported_by,
+                 "reference": case.dpj_reference}),
+        Step("police", gettext_lazy("Contact avec le corps de police"), forms.PoliceContactForm,
+             _save_police, initial=_police_initial,
+             intro=gettext_lazy("Contactez toujours le corps de police, même si aucune "
+                                "malveillance n'est soupçonnée.")),
+        Step("handoff", gettext_lazy("Remettre la grille et les faits à la police"),
+             forms.ConfirmForm, _save_handoff,
+             intro=gettext_lazy("La grille et les faits sont transmis aux agents de liaison "
+                                "du corps de police dans Sexto. Aucune image, jamais.")),
+        Step("no-impact", gettext_lazy("Aucun impact direct sur le milieu scolaire"),
+             forms.NoImpactForm, _save_no_impact),
+        Step("support", gettext_lazy("Plan de soutien de la victime"), forms.SupportActionForm,
+             _save_support),
+        Step("close", gettext_lazy("Fermer le dossier"), forms.CloseForm, _save_close),
+    ]
+}
+STEP_ORDER = list(STEPS.values())
+
+
+@require_http_methods(["GET", "POST"])
+@second_factor_required
+def case_step(request: HttpRequest, case_id, step: str) -> HttpResponse:
+    definition = STEPS.get(step)
+    case = get_case_for_user(request, case_id, need=Need.WRITE)
+    if definition is None:
+        raise Http404
+    kwargs = definition.form_kwargs(case)
+    if request.method == "POST":
+        form = definition.form(request.POST, **kwargs)
+        if form.is_valid():
+            try:
+                definition.save(request, case, form.cleaned_data)
+            except ApplicationError as error:
+                form.add_application_error(error)
+                if error.code == "conflict":
+                    # Keep their text, but let the next save go against the current case.
+                    form.data = form.data.copy()
+                    form.data["version"] = Case.objects.get(pk=case.pk).version
+            else:
+                messages.success(request, _("Enregistré."))
+                return redirect(_case_url(case) + f"#step-{definition.slug}")
+    else:
+        initial = {"version": case.version, **definition.initial(case)}
+        form = definition.form(initial=initial, **kwargs)
+    return render(request, "cases/case_step.html",
+                  {"case": case, "step": definition, "form": form})
+
+
+# --- Smaller actions on one case ---------------------------------------------------------
+
+
+@require_POST
+@second_factor_required
+def custody_transfer(request: HttpRequest, case_id, device_id) -> HttpResponse:
+    case = get_case_for_user(request, case_id, need=Need.WRITE)
+    device = _get_child(Device.objects.filter(case=case), device_id)
+    form = forms.CustodyTransferForm(request.POST)
+    if form.is_valid():
+        try:
+            services.custody_transfer_add(
+                device=device, actor=request.user, version=form.cleaned_data["version"],
+                handed_by=form.cleaned_data["handed_by"],
+                handed_to=form.cleaned_data["handed_to"],
+                handed_at=form.cleaned_data["handed_at"], request=request)
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(request, _("Remise notée dans la chaîne de possession."))
+            return redirect(_case_url(case) + "#step-device")
+    step = Step("custody", _("Remise de l'appareil"), forms.CustodyTransferForm, None)
+    return render(request, "cases/case_step.html", {"case": case, "step": step, "form": form},
+                  status=400)
+
+
+@require_POST
+@second_factor_required
+def custody_acknowledge(request: HttpRequest, case_id, transfer_id) -> HttpResponse:
+    case = get_case_for_user(request, case_id, need=Need.WRITE)
+    transfer = _get_child(CustodyTransfer.objects.filter(device__case=case), transfer_id)
+    services.custody_acknowledge(transfer=transfer, actor=request.user, request=request)
+    messages.success(request, _("Réception confirmée."))
+    return redirect(_case_url(case) + "#step-device")
+
+
+@require_POST
+@second_factor_required
+def support_done(request: HttpRequest, case_id, action_id) -> HttpResponse:
+    case = get_case_for_user(request, case_id, need=Need.WRITE)
+    action = _get_child(SupportAction.objects.filter(case=case), action_id)
+    services.support_action_done(action=action, actor=request.user, request=request)
+    messages.success(request, _("Action marquée comme faite."))
+    return redirect(_case_url(case) + "#step-support")
+
+
+@require_POST
+@second_factor_required
+def student_reveal(request: HttpRequest, case_id, student_id) -> HttpResponse:
+    case = get_case_for_user(request, case_id, need=Need.READ)
+    student = _get_child(Student.objects.filter(case=case), student_id)
+    if not reauthenticated_recently(request):
+        target = reauth_url(_case_url(case) + "#students")
+        if request.headers.get("HX-Request"):
+            return HttpResponse(status=204, headers={"HX-Redirect": target})
+        return redirect(target)
+    name = services.student_name_reveal(student=student, actor=request.user, request=request)
+    return render(request, "cases/_student_name.html", {"student": student, "name": name})
+
+
+@require_GET
+@second_factor_required
+def student_chronology(request: HttpRequest, case_id, student_id) -> HttpResponse:
+    """Every entry about this student in the school's cases; police information never."""
+    case = get_case_for_user(request, case_id, need=Need.READ)
+    student = _get_child(Student.objects.filter(case=case), student_id)
+    same_person = Student.objects.filter(index=student.index, case__school=case.school)
+    entries = (
+        Entry.objects.filter(student__in=same_person)
+        .select_related("case", "student").order_by("happened_at")
+    )
+    cases = Case.objects.filter(students__in=same_person).distinct().order_by("created_at")
+    return render(request, "cases/student_chronology.html",
+                  {"case": case, "student": student, "entries": entries, "cases": cases})
+
+
+@require_POST
+@second_factor_required
+def case_lead(request: HttpRequest, case_id) -> HttpResponse:
+    case = get_case_for_user(request, case_id, need=Need.MANAGE)
+    interveners = _school_interveners(case.school)
+    form = forms.LeadForm(request.POST, interveners=[(str(u.pk), u.full_name)
+                                                     for u in interveners])
+    if form.is_valid():
+        lead = next(u for u in interveners if str(u.pk) == form.cleaned_data["lead"])
+        services.case_lead_assign(case=case, lead=lead, actor=request.user, request=request)
+        messages.success(request, _("Intervenant responsable attribué."))
+    else:
+        messages.error(request, _("Choisissez un intervenant Sexto de l'école."))
+    return redirect(_case_url(case))
+
+
+@require_POST
+@second_factor_required
+def case_hold(request: HttpRequest, case_id) -> HttpResponse:
+    case = get_case_for_user(request, case_id, need=Need.MANAGE)
+    form = forms.LegalHoldForm(request.POST)
+    if form.is_valid():
+        try:
+            services.legal_hold_set(case=case, actor=request.user,
+                                    hold=form.cleaned_data["hold"],
+                                    reason=form.cleaned_data["reason"], request=request)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Conservation mise à jour."))
+    return redirect(_case_url(case))
+
+
+@require_GET
+@second_factor_required
+def case_access_log(request: HttpRequest, case_id) -> HttpResponse:
+    """Who read or changed this case, and when: for its lead and the principal."""
+    case = get_case_for_user(request, case_id, need=Need.READ)
+    roles = request_case_roles(request)
+    if case.lead_id != request.user.pk and case.school_id not in roles.principal_schools:
+        refuse(request, case_id=case.pk, need=Need.MANAGE, status=403)
+    events = list(events_for_target(target_type="cases.case", target_id=str(case.pk))[:500])
+    return render(request, "cases/case_access_log.html", {"case": case, "events": events})
+
+
+def _get_child(queryset, pk):
+    item = queryset.filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    return item
+
+
+def _school_interveners(school: Organisation) -> list[User]:
+    return list(
+        User.objects.filter(memberships__organisation=school,
+                            memberships__role=Role.INTERVENER, is_active=True)
+        .distinct().order_by("full_name")
+    )
+
+
+# --- The police side ---------------------------------------------------------------------
+
+
+@require_GET
+@second_factor_required
+def police_handoff(request: HttpRequest, case_id) -> HttpResponse:
+    case = get_case_for_user(request, case_id, need=Need.POLICE)
+    handoff = case.handoff
+    follow_up = handoff_follow_up(handoff)
+    return render(request, "cases/police_handoff.html", {
+        "case": case, "handoff": handoff, "snapshot": services.handoff_snapshot_load(handoff),
+        "follow_up_form": forms.FollowUpForm(instance=follow_up),
+        "share_form": forms.ShareForm(), "shared": list(handoff.shared.all()),
+    })
+
+
+@require_POST
+@second_factor_required
+def police_acknowledge(request: HttpRequest, case_id) -> HttpResponse:
+    case = get_case_for_user(request, case_id, need=Need.POLICE)
+    services.handoff_acknowledge(handoff=case.handoff, actor=request.user, request=request)
+    messages.success(request, _("Réception confirmée. L'école le voit dans son dossier."))
+    return redirect("cases:police_handoff", case_id=case.pk)
+
+
+@require_POST
+@second_factor_required
+def police_follow_up(request: HttpRequest, case_id) -> HttpResponse:
+    case = get_case_for_user(request, case_id, need=Need.POLICE)
+    handoff = case.handoff
+    follow_up = handoff_follow_up(handoff)
+    form = forms.FollowUpForm(request.POST, instance=follow_up)
+    if form.is_valid():
+        services.follow_up_save(handoff=handoff, actor=request.user, request=request,
+                                **form.cleaned_data)
+        messages.success(request, _("Suivi policier enregistré."))
+        return redirect("cases:police_handoff", case_id=case.pk)
+    return render(request, "cases/police_handoff.html", {
+        "case": case, "handoff": handoff, "snapshot": services.handoff_snapshot_load(handoff),
+        "follow_up_form": form, "share_form": forms.ShareForm(),
+        "shared": list(handoff.shared.all()),
+    }, status=400)
+
+
+@require_POST
+@second_factor_required
+def police_share(request: HttpRequest, case_id) -> HttpResponse:
+    case = get_case_for_user(request, case_id, need=Need.POLICE)
+    handoff = case.handoff
+    form = forms.ShareForm(request.POST)
+    if form.is_valid():
+        services.information_share(handoff=handoff, actor=request.user,
+                                   purpose=form.cleaned_data["purpose"],
+                                   content=form.cleaned_data["content"], request=request)
+        messages.success(request, _("Renseignements communiqués à l'école, dans la partie "
+                                    "réservée du dossier."))
+        return redirect("cases:police_handoff", case_id=case.pk)
+    follow_up = handoff_follow_up(handoff)
+    return render(request, "cases/police_handoff.html", {
+        "case": case, "handoff": handoff, "snapshot": services.handoff_snapshot_load(handoff),
+        "follow_up_form": forms.FollowUpForm(instance=follow_up), "share_form": form,
+        "shared": list(handoff.shared.all()),
+    }, status=400)
+
+
+# --- The principal's interveners ---------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@second_factor_required
+def interveners(request: HttpRequest) -> HttpResponse:
+    roles = require_roles(request, allowed=lambda r: bool(r.principal_schools))
+    schools = list(Organisation.objects.filter(pk__in=roles.principal_schools).order_by("name"))
+    school = next((s for s in schools if str(s.pk) == request.GET.get("ecole")), schools[0])
+    staff = list(
+        User.objects.filter(memberships__organisation=school, is_active=True)
+        .exclude(memberships__organisation=school, memberships__role=Role.INTERVENER)
+        .distinct().order_by("full_name")
+    )
+    form = forms.DesignateForm(request.POST or None,
+                               staff=[(str(u.pk), u.full_name) for u in staff])
+    if request.method == "POST":
+        if "remove" in request.POST:
+            membership = Membership.objects.filter(
+                pk=request.POST.get("remove"), organisation=school, role=Role.INTERVENER
+            ).select_related("user", "organisation").first()
+            if membership is not None:
+                try:
+                    role_revoke(revoker=request.user, membership=membership, request=request)
+                except ApplicationError as error:
+                    messages.error(request, error.message)
+                else:
+                    messages.success(request, _("Désignation retirée. Réattribuez ses "
+                                                "dossiers ouverts."))
+            return redirect(reverse("cases:interveners") + f"?ecole={school.pk}")
+        if form.is_valid():
+            user = next(u for u in staff if str(u.pk) == form.cleaned_data["user"])
+            try:
+                role_grant(granter=request.user, user=user, role=Role.INTERVENER,
+                           organisation=school, request=request)
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Intervenant Sexto désigné."))
+                return redirect(reverse("cases:interveners") + f"?ecole={school.pk}")
+    open_by_lead = dict(
+        Case.objects.filter(school=school).exclude(status=Case.Status.CLOSED)
+        .values_list("lead").annotate(n=Count("id")).values_list("lead", "n")
+    )
+    designated = [
+        (membership, intervener_gate(membership.user, school),
+         open_by_lead.get(membership.user_id, 0))
+        for membership in Membership.objects.filter(organisation=school, role=Role.INTERVENER)
+        .select_related("user").order_by("user__full_name")
+    ]
+    active_leads = [membership.user_id for membership, gate, _n in designated if gate is None]
+    unassigned = list(
+        Case.objects.filter(school=school).exclude(status=Case.Status.CLOSED)
+        .filter(Q(lead__isnull=True) | ~Q(lead__in=active_leads))
+        .only("id", "reference", "status", "created_at")[:100]
+    )
+    return render(request, "cases/interveners.html", {
+        "school": school, "schools": schools, "form": form, "designated": designated,
+        "unassigned": unassigned,
+    })
+
+
+# --- Dashboards --------------------------------------------------------------------------
+
+
+@require_GET
+@second_factor_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Open cases, late steps and the kit's own measures, aggregated: no name, no content."""
+    roles = require_roles(request, allowed=lambda r: bool(r.principal_schools
+                                                          or r.police_forces))
+    groups = [
+        (school.name, Case.objects.filter(school=school))
+        for school in Organisation.objects.filter(pk__in=roles.principal_schools)
+        .order_by("name")
+    ] + [
+        (force.name, Case.objects.filter(handoff__force=force, handoff__sent_at__isnull=False))
+        for force in Organisation.objects.filter(pk__in=roles.police_forces).order_by("name")
+    ]
+    labels = dict(Case.Status.choices)
+    boards = []
+    for name, cases in groups:
+        metrics = case_metrics(cases)
+        open_rows = [(labels[status], n) for status, n in metrics.open_by_status.items()]
+        boards.append((name, metrics, open_rows))
+    return render(request, "cases/dashboard.html", {"boards": boards})

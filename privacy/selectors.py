@@ -1,0 +1,75 @@
+"""Read-only questions of the privacy app: who holds which privacy role, and what they see."""
+
+import datetime
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import Membership, Organisation, Role, User
+from privacy.models import RETENTION_YEARS, AccessRequest, ConfidentialityIncident, years_after
+
+
+def _active(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def privacy_officer_organisations(user: User) -> QuerySet[Organisation]:
+    """Organisations whose register and access requests `user` keeps, as privacy officer."""
+    if not _active(user):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        memberships__user=user, memberships__role=Role.PRIVACY_OFFICER
+    ).distinct()
+
+
+def approver_organisations(user: User) -> QuerySet[Organisation]:
+    """Organisations whose access requests `user` may approve before anything is given out.
+
+    The head of the organisation approves: a school's principal; for a school service centre
+    or a private network, which have no principal, an organisation administrator.
+    """
+    if not _active(user):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        Q(kind=Organisation.Kind.SCHOOL, memberships__role=Role.PRINCIPAL,
+          memberships__user=user)
+        | (~Q(kind=Organisation.Kind.SCHOOL) & Q(memberships__role=Role.ORG_ADMIN,
+                                                 memberships__user=user))
+    ).distinct()
+
+
+def approver_role_for(organisation: Organisation) -> str:
+    return Role.PRINCIPAL if organisation.kind == Organisation.Kind.SCHOOL else Role.ORG_ADMIN
+
+
+def user_may_approve_in(user: User, organisation: Organisation) -> bool:
+    return approver_organisations(user).filter(pk=organisation.pk).exists()
+
+
+def organisation_members(organisations: QuerySet[Organisation]) -> QuerySet[User]:
+    """People holding a role in these organisations or in their schools: possible subjects."""
+    memberships = Membership.objects.filter(
+        Q(organisation__in=organisations) | Q(organisation__parent__in=organisations)
+    )
+    return User.objects.filter(pk__in=memberships.values("user")).order_by("full_name", "email")
+
+
+def incidents_in(organisations: QuerySet[Organisation]) -> QuerySet[ConfidentialityIncident]:
+    return ConfidentialityIncident.objects.filter(organisation__in=organisations).select_related(
+        "organisation"
+    )
+
+
+def incidents_past_retention(*, today: datetime.date) -> QuerySet[ConfidentialityIncident]:
+    """Entries whose 5 years after the organisation learned of the incident are over.
+
+    An entry learned of on `today` minus exactly 5 years is kept one more day: the five years
+    are complete at the end of that day.
+    """
+    limit = years_after(today, -RETENTION_YEARS)
+    return ConfidentialityIncident.objects.filter(learned_on__lt=limit).order_by("learned_on")
+
+
+def access_requests_in(organisations: QuerySet[Organisation]) -> QuerySet[AccessRequest]:
+    return AccessRequest.objects.filter(organisation__in=organisations).select_related(
+        "organisation", "subject"
+    )
