@@ -134,9 +134,23 @@ class Case(BaseModel):
     def __str__(self) -> str:
         return self.reference
 
+    # Set by the tool itself while a police file is open; shown in the reader's language.
+    HOLD_POLICE_FILE = "police_file_open"
+
     @property
     def is_closed(self) -> bool:
         return self.status == self.Status.CLOSED
+
+    @property
+    def channel_labels(self) -> str:
+        labels = dict(Channel.choices)
+        return ", ".join(str(labels.get(code, code)) for code in self.channels) or "—"
+
+    @property
+    def legal_hold_reason_display(self) -> str:
+        if self.legal_hold_reason == self.HOLD_POLICE_FILE:
+            return str(_("Dossier de police ouvert"))
+        return self.legal_hold_reason
 
 
 class Student(BaseModel):
@@ -441,7 +455,7 @@ class SupportAction(BaseModel):
 
     class Resource(models.TextChoices):
         NONE = "", _("—")
-        CYBERTIP = "cybertip", "Cyberaide.ca"
+        CYBERTIP = "cybertip", _("Cyberaide.ca")
         NEEDHELPNOW = "needhelpnow", _("AidezMoiSVP.ca")
         TAKE_IT_DOWN = "take_it_down", "Take It Down"
         SCHOOL_PROFESSIONAL = "school_professional", _("Professionnel de l'école")

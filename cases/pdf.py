@@ -60,7 +60,7 @@ NONE_SHOWN = "—"
 def handoff_pdf_render(*, handoff: PoliceHandoff, language: str,
                        exported_at: datetime.datetime | None = None) -> bytes:
     """The hand-off as PDF bytes (A4, tagged, PDF/A-2a + PDF/UA-1). It must have been sent."""
-    document = handoff_pdf_document(handoff=handoff, language=language, exported_at=exported_at)
+    document = handoff_document(handoff=handoff, language=language, exported_at=exported_at)
     try:
         return _compile(document)
     except typst.TypstError as error:
@@ -83,7 +83,7 @@ def handoff_pdf_filename(handoff: PoliceHandoff) -> str:
 # --- data sent to the template --------------------------------------------------------------
 
 
-def handoff_pdf_document(*, handoff: PoliceHandoff, language: str,
+def handoff_document(*, handoff: PoliceHandoff, language: str,
                          exported_at: datetime.datetime | None = None) -> dict:
     """The JSON-ready document the template lays out: labels in `language`, values as text."""
     if language not in LANGUAGES:

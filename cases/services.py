@@ -276,7 +276,7 @@ def police_contact_save(*, case: Case, actor, version: int, contacted_at, office
     if police_file_number and not case.legal_hold:
         # An open police file blocks destruction until the principal lifts the hold.
         case.legal_hold = True
-        case.legal_hold_reason = _("Dossier de police ouvert")
+        case.legal_hold_reason = Case.HOLD_POLICE_FILE
         case.save(update_fields=["legal_hold", "legal_hold_reason"])
     _start(case)
     _audit("case.police_contacted", case=case, actor=actor, request=request,

@@ -16,8 +16,8 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.mfa import reauth_url, reauthenticated_recently, second_factor_required
@@ -42,9 +42,38 @@ from cases.access import (
 )
 from cases.metrics import case_metrics
 from cases.models import Case, CustodyTransfer, Device, Entry, Grid, Student, SupportAction
+from cases.pdf import handoff_document
 from core.exceptions import ApplicationError
 
 PAGE_SIZE = 50
+
+# The access log in words; an action not listed here shows its code.
+ACTION_LABELS = {
+    "case.accessed": gettext_lazy("Consultation"),
+    "case.access_refused": gettext_lazy("Accès refusé"),
+    "case.reported": gettext_lazy("Déclaration"),
+    "case.report_updated": gettext_lazy("Déclaration modifiée"),
+    "case.lead_assigned": gettext_lazy("Responsable attribué"),
+    "case.student_added": gettext_lazy("Élève ajouté"),
+    "case.student_name_revealed": gettext_lazy("Nom d'un élève affiché"),
+    "case.entry_added": gettext_lazy("Rencontre ou note ajoutée"),
+    "case.device_seized": gettext_lazy("Appareil saisi"),
+    "case.custody_transferred": gettext_lazy("Remise de l'appareil"),
+    "case.custody_acknowledged": gettext_lazy("Réception de l'appareil confirmée"),
+    "case.grid_saved": gettext_lazy("Grille enregistrée"),
+    "case.dpj_recorded": gettext_lazy("Signalement à la DPJ noté"),
+    "case.police_contacted": gettext_lazy("Contact avec la police noté"),
+    "case.handoff_sent": gettext_lazy("Remise à la police"),
+    "case.handoff_acknowledged": gettext_lazy("Réception confirmée par la police"),
+    "case.handoff_pdf_exported": gettext_lazy("PDF de la remise téléchargé"),
+    "case.police_follow_up_saved": gettext_lazy("Suivi policier enregistré"),
+    "case.police_information_shared": gettext_lazy("Renseignements communiqués par la police"),
+    "case.directed_to_police": gettext_lazy("Famille dirigée vers la police"),
+    "case.support_action_added": gettext_lazy("Action de soutien ajoutée"),
+    "case.support_action_done": gettext_lazy("Action de soutien faite"),
+    "case.closed": gettext_lazy("Dossier fermé"),
+    "case.legal_hold_set": gettext_lazy("Conservation mise à jour"),
+}
 
 
 def _students(case: Case) -> list[tuple[str, str]]:
@@ -147,10 +176,17 @@ def case_detail(request: HttpRequest, case_id) -> HttpResponse:
     context = {
         "case": case,
         "manage": Need.MANAGE in levels,
+        # Just back from re-authenticating to show this student's name.
+        "name_ready": request.GET.get("nom", "") if reauthenticated_recently(request) else "",
         "police_view": Need.POLICE in levels,
         "students": list(case.students.all()),
         "entries": list(case.entries.select_related("student", "written_by")),
-        "devices": list(case.devices.prefetch_related("transfers")),
+        # One hand-over form per device, each with its own field ids.
+        "devices": [
+            (device, forms.CustodyTransferForm(prefix=_device_prefix(device),
+                                               initial={"version": case.version}))
+            for device in case.devices.prefetch_related("transfers")
+        ],
         "grid": grid,
         "grid_signs": services.grid_youth_protection_signs(grid) if grid else [],
         "handoff": handoff,
@@ -159,9 +195,8 @@ def case_detail(request: HttpRequest, case_id) -> HttpResponse:
         "support": list(case.support_actions.all()),
         "force": services.police_force_for(case),
         "steps": STEP_ORDER,
-        "transfer_form": forms.CustodyTransferForm(initial={"version": case.version}),
         "hold_form": forms.LegalHoldForm(initial={"hold": case.legal_hold,
-                                                  "reason": case.legal_hold_reason}),
+                                                  "reason": case.legal_hold_reason_display}),
         "lead_choices": [(str(u.pk), u.full_name) for u in _school_interveners(case.school)],
     }
     return render(request, "cases/case_detail.html", context)
@@ -354,7 +389,7 @@ def case_step(request: HttpRequest, case_id, step: str) -> HttpResponse:
 def custody_transfer(request: HttpRequest, case_id, device_id) -> HttpResponse:
     case = get_case_for_user(request, case_id, need=Need.WRITE)
     device = _get_child(Device.objects.filter(case=case), device_id)
-    form = forms.CustodyTransferForm(request.POST)
+    form = forms.CustodyTransferForm(request.POST, prefix=_device_prefix(device))
     if form.is_valid():
         try:
             services.custody_transfer_add(
@@ -398,12 +433,15 @@ def student_reveal(request: HttpRequest, case_id, student_id) -> HttpResponse:
     case = get_case_for_user(request, case_id, need=Need.READ)
     student = _get_child(Student.objects.filter(case=case), student_id)
     if not reauthenticated_recently(request):
-        target = reauth_url(_case_url(case) + "#students")
+        # Back on the case page, the student's line says the name can now be shown.
+        target = reauth_url(f"{_case_url(case)}?nom={student.pk}#student-{student.pk}")
         if request.headers.get("HX-Request"):
             return HttpResponse(status=204, headers={"HX-Redirect": target})
         return redirect(target)
     name = services.student_name_reveal(student=student, actor=request.user, request=request)
-    return render(request, "cases/_student_name.html", {"student": student, "name": name})
+    template = ("cases/_student_name.html" if request.headers.get("HX-Request")
+                else "cases/student_name.html")  # without JavaScript, a whole page
+    return render(request, template, {"case": case, "student": student, "name": name})
 
 
 @require_GET
@@ -463,8 +501,14 @@ def case_access_log(request: HttpRequest, case_id) -> HttpResponse:
     roles = request_case_roles(request)
     if case.lead_id != request.user.pk and case.school_id not in roles.principal_schools:
         refuse(request, case_id=case.pk, need=Need.MANAGE, status=403)
-    events = list(events_for_target(target_type="cases.case", target_id=str(case.pk))[:500])
+    events = [(event, ACTION_LABELS.get(event.action, event.action))
+              for event in events_for_target(target_type="cases.case",
+                                             target_id=str(case.pk))[:500]]
     return render(request, "cases/case_access_log.html", {"case": case, "events": events})
+
+
+def _device_prefix(device: Device) -> str:
+    return f"device-{str(device.pk)[:8]}"
 
 
 def _get_child(queryset, pk):
@@ -485,17 +529,23 @@ def _school_interveners(school: Organisation) -> list[User]:
 # --- The police side ---------------------------------------------------------------------
 
 
+def _police_page(request: HttpRequest, case: Case, *, follow_up_form=None, share_form=None,
+                 status: int = 200) -> HttpResponse:
+    """The hand-off as the police received it, in words and local times, and their forms."""
+    handoff = case.handoff
+    return render(request, "cases/police_handoff.html", {
+        "case": case, "handoff": handoff,
+        "doc": handoff_document(handoff=handoff, language=get_language()),
+        "follow_up_form": follow_up_form or forms.FollowUpForm(
+            instance=handoff_follow_up(handoff)),
+        "share_form": share_form or forms.ShareForm(), "shared": list(handoff.shared.all()),
+    }, status=status)
+
+
 @require_GET
 @second_factor_required
 def police_handoff(request: HttpRequest, case_id) -> HttpResponse:
-    case = get_case_for_user(request, case_id, need=Need.POLICE)
-    handoff = case.handoff
-    follow_up = handoff_follow_up(handoff)
-    return render(request, "cases/police_handoff.html", {
-        "case": case, "handoff": handoff, "snapshot": services.handoff_snapshot_load(handoff),
-        "follow_up_form": forms.FollowUpForm(instance=follow_up),
-        "share_form": forms.ShareForm(), "shared": list(handoff.shared.all()),
-    })
+    return _police_page(request, get_case_for_user(request, case_id, need=Need.POLICE))
 
 
 @require_POST
@@ -511,40 +561,28 @@ def police_acknowledge(request: HttpRequest, case_id) -> HttpResponse:
 @second_factor_required
 def police_follow_up(request: HttpRequest, case_id) -> HttpResponse:
     case = get_case_for_user(request, case_id, need=Need.POLICE)
-    handoff = case.handoff
-    follow_up = handoff_follow_up(handoff)
-    form = forms.FollowUpForm(request.POST, instance=follow_up)
+    form = forms.FollowUpForm(request.POST, instance=handoff_follow_up(case.handoff))
     if form.is_valid():
-        services.follow_up_save(handoff=handoff, actor=request.user, request=request,
+        services.follow_up_save(handoff=case.handoff, actor=request.user, request=request,
                                 **form.cleaned_data)
         messages.success(request, _("Suivi policier enregistré."))
         return redirect("cases:police_handoff", case_id=case.pk)
-    return render(request, "cases/police_handoff.html", {
-        "case": case, "handoff": handoff, "snapshot": services.handoff_snapshot_load(handoff),
-        "follow_up_form": form, "share_form": forms.ShareForm(),
-        "shared": list(handoff.shared.all()),
-    }, status=400)
+    return _police_page(request, case, follow_up_form=form, status=400)
 
 
 @require_POST
 @second_factor_required
 def police_share(request: HttpRequest, case_id) -> HttpResponse:
     case = get_case_for_user(request, case_id, need=Need.POLICE)
-    handoff = case.handoff
     form = forms.ShareForm(request.POST)
     if form.is_valid():
-        services.information_share(handoff=handoff, actor=request.user,
+        services.information_share(handoff=case.handoff, actor=request.user,
                                    purpose=form.cleaned_data["purpose"],
                                    content=form.cleaned_data["content"], request=request)
         messages.success(request, _("Renseignements communiqués à l'école, dans la partie "
                                     "réservée du dossier."))
         return redirect("cases:police_handoff", case_id=case.pk)
-    follow_up = handoff_follow_up(handoff)
-    return render(request, "cases/police_handoff.html", {
-        "case": case, "handoff": handoff, "snapshot": services.handoff_snapshot_load(handoff),
-        "follow_up_form": forms.FollowUpForm(instance=follow_up), "share_form": form,
-        "shared": list(handoff.shared.all()),
-    }, status=400)
+    return _police_page(request, case, share_form=form, status=400)
 
 
 # --- The principal's interveners ---------------------------------------------------------

@@ -145,6 +145,8 @@ SEXTO_SECOND_FACTOR_ISSUER = "Sexto"  # the name authenticator apps and passkeys
 SEXTO_SECOND_FACTOR_FAILURE_LIMIT = 5  # failed second-factor attempts before the lock
 SEXTO_SECOND_FACTOR_LOCKOUT_SECONDS = 3600  # as long as django-axes's password lockout
 SEXTO_REAUTH_SECONDS = 300  # how long a re-authentication opens names and exports
+# django-otp's admin pages would otherwise show TOTP secrets to superusers.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Sessions verified with a second factor, or of case-role holders, end after this long idle,
 # and in any case this long after signing in.
 SEXTO_IDLE_TIMEOUT_SECONDS = 15 * 60

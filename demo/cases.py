@@ -14,13 +14,16 @@ from accounts.models import Membership, Organisation, Role, User
 from cases import services
 from cases.models import Case
 
-# Published demo secrets (hexadecimal, 20 bytes), one per person who uses the case tool.
+# Published demo secrets (hexadecimal, 20 bytes), one per person who uses the case tool or
+# the administration.
 TOTP_KEYS = {
     "principal": "2b98b6201e8530257a95b83f9a3431980f0dbf8a",
     "architect": "b068489c64a93f0c6aaefa4a21042a6967f3dcb3",
     "police": "4bb6ef07325dd9790457f5e0e977f32855127150",
     "privacy": "963d7f9b203c10814d35a30d6ecef037431e68f2",
     "explorer_mid": "c46e76e0217b0cd28072093a00fd9e64a120c00d",
+    # The platform administrator grants roles that open cases: the admin asks a second factor.
+    "admin": "774a414010126a23a76ac48208cc83c8abf72c9b",
 }
 
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from accounts.models import Membership
 from accounts.services import join_request_create
+from conftest import login_verified
 
 
 @pytest.fixture
@@ -19,7 +20,7 @@ def superuser(world):
 @pytest.mark.parametrize("model", ["user", "organisation", "territory", "dpcpagreement",
                                    "membership", "joinrequest"])
 def test_admin_lists_and_searches(client, superuser, model):
-    client.force_login(superuser)
+    login_verified(client, superuser)
     url = reverse(f"admin:accounts_{model}_changelist")
     assert client.get(url).status_code == 200
     assert client.get(url, {"q": "Fictif"}).status_code == 200
@@ -28,7 +29,7 @@ def test_admin_lists_and_searches(client, superuser, model):
 def test_admin_adds_a_user_by_email(client, superuser):
     from accounts.models import User
 
-    client.force_login(superuser)
+    login_verified(client, superuser)
     response = client.post(reverse("admin:accounts_user_add"), {
         "email": "nadia.fictive@example.test", "full_name": "Nadia Fictive",
         "usable_password": "true",
@@ -43,7 +44,7 @@ def test_admin_adds_a_user_by_email(client, superuser):
 def test_roles_and_declarations_are_read_only_in_admin(client, world, superuser, model):
     join_request = join_request_create(user=world.outsider, organisation=world.school)
     obj = join_request if model == "joinrequest" else Membership.objects.first()
-    client.force_login(superuser)
+    login_verified(client, superuser)
     assert client.get(reverse(f"admin:accounts_{model}_add")).status_code == 403
     change = reverse(f"admin:accounts_{model}_change", args=[obj.pk])
     response = client.get(change)
@@ -63,7 +64,7 @@ def test_every_accounts_model_states_whether_it_holds_personal_information():
 
 def test_platform_admin_role_opens_the_admin_without_django_staff_flags(client, world):
     assert not world.platform_admin.is_staff
-    client.force_login(world.platform_admin)
+    login_verified(client, world.platform_admin)
     assert client.get(reverse("admin:index")).status_code == 200
     response = client.post(reverse("admin:accounts_territory_add"), {
         "name": "Lac-Fictif", "code": "lac-fictif", "police_force": world.force_ok.pk,
@@ -81,7 +82,18 @@ def test_platform_admin_role_opens_the_admin_without_django_staff_flags(client, 
 
 @pytest.mark.parametrize("who", ["org_admin", "reviewer", "learner", "police"])
 def test_other_roles_are_sent_to_the_admin_login(client, world, who):
-    client.force_login(getattr(world, who))
+    login_verified(client, getattr(world, who))
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
     assert reverse("admin:login") in response["Location"]
+
+
+def test_the_admin_asks_platform_administrators_for_a_second_factor(world, client):
+    client.force_login(world.platform_admin)  # password only
+    response = client.get("/fr/admin/")
+    assert response.status_code == 302
+    follow = client.get(response["Location"])
+    # Sent to the site's own second-factor or enrolment page, never into the admin.
+    assert follow.status_code == 302 and "/admin/" not in follow["Location"]
+    login_verified(client, world.platform_admin)
+    assert client.get("/fr/admin/").status_code == 200

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from conftest import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +14,7 @@ def superuser_client(client, django_user_model):
     superuser = django_user_model.objects.create_superuser(
         email="root.fictif@example.test", password="x" * 12, full_name="Root Fictif"
     )
-    client.force_login(superuser)
+    login_verified(client, superuser)
     return client
 
 

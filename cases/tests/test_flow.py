@@ -58,9 +58,10 @@ def test_the_intervener_walks_the_method_to_the_police_and_closure(cw, case_of):
         "locked_in": "Coffre du secrétariat"}).status_code == 302
     device = Device.objects.get()
     case.refresh_from_db()
+    prefix = f"device-{str(device.pk)[:8]}-"
     response = post_form(client, reverse("cases:custody_transfer", args=[case.pk, device.pk]), {
-        "version": case.version, "handed_by": "Jade Fictive", "handed_to": "Agente Fictive",
-        "handed_at": NOW})
+        prefix + "version": case.version, prefix + "handed_by": "Jade Fictive",
+        prefix + "handed_to": "Agente Fictive", prefix + "handed_at": NOW})
     assert response.status_code == 302
     transfer = CustodyTransfer.objects.get()
     post_form(client, reverse("cases:custody_acknowledge", args=[case.pk, transfer.pk]))
@@ -214,3 +215,33 @@ def test_handoff_and_acknowledgement_notify_without_content(
     for message in mailoutbox:
         assert "Imaginaire" not in message.body and case.reference not in message.body
         assert "photo" not in message.body and str(case.pk) in message.body
+
+
+def test_without_javascript_the_reveal_is_a_whole_page(cw, case_of):
+    student = Student.objects.get()
+    client = verified_client(cw.intervener, reauthenticated=True)
+    response = post_form(client, reverse("cases:student_reveal", args=[case_of.pk, student.pk]))
+    body = response.content.decode()
+    assert response.status_code == 200 and "Zoé Imaginaire" in body and "<html" in body
+    assert case_of.reference in body  # the way back to the case
+
+
+def test_the_police_read_the_hand_off_in_words_and_local_time(cw):
+    from cases.tests.conftest import handed_off_case
+
+    case = handed_off_case(cw)
+    body = verified_client(cw.police).get(
+        reverse("cases:police_handoff", args=[case.pk])).content.decode()
+    assert "Relation amoureuse, actuelle ou passée" in body  # the grid answer, in words
+    assert "Élève victime" in body and "Snapchat" in body
+    assert "relationship" not in body and ">victim<" not in body
+    assert "+00:00" not in body
+
+
+def test_the_access_log_says_what_was_done_in_words(cw, case_of):
+    case_of.lead = cw.intervener
+    case_of.save(update_fields=["lead"])
+    client = verified_client(cw.intervener)
+    client.get(reverse("cases:case_detail", args=[case_of.pk]))
+    body = client.get(reverse("cases:case_access_log", args=[case_of.pk])).content.decode()
+    assert "Consultation" in body and "Élève ajouté" in body and "case.accessed" not in body
