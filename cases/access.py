@@ -217,7 +217,9 @@ def cases_readable(roles: CaseRoles) -> QuerySet[Case]:
 
 
 def cases_reported(roles: CaseRoles, *, user) -> QuerySet[Case]:
-    return Case.objects.filter(reported_by=user, school_id__in=roles.report_schools)
+    """What the person reported, in schools whose cases they do not read in full anyway."""
+    return Case.objects.filter(reported_by=user,
+                               school_id__in=roles.report_schools - roles.case_schools)
 
 
 def cases_for_police(roles: CaseRoles) -> QuerySet[Case]:

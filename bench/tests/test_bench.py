@@ -60,6 +60,20 @@ def test_bulk_issue_figure_verifies_every_credential(tmp_path):
     assert figure["baseline"] == "ed25519_sign_per_s" and figure["baseline_value"] > 0
 
 
+def test_case_pages_figures_are_p95_over_http_beside_the_small_baseline(tmp_path):
+    result = _bench(tmp_path, "--only", "case_pages", "--json")
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)["figures"]
+    assert set(figures) == {"case_list_p95_ms", "case_view_p95_ms"}
+    for name, figure in figures.items():
+        assert figure["value"] > 0 and figure["baseline_value"] > 0, name
+        assert figure["baseline"] == name.replace("_p95_ms", "_p95_ms_at_1000_cases")
+        assert figure["details"]["cases"] == 5_000
+        # The largest school of the large set holds far more cases than the small set's.
+        assert (figure["details"]["cases_in_school"]
+                > figure["details"]["baseline_details"]["cases_in_school"])
+
+
 def test_unknown_group_is_refused(tmp_path):
     result = _bench(tmp_path, "--only", "nope")
     assert result.returncode != 0 and "Unknown group" in result.stderr
