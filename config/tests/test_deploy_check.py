@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 SCRIPT = Path(sys.executable).parent / "sexto"
 PRODUCTION = {
@@ -25,7 +26,7 @@ _CLEARED = {
     "DEBUG", "SECRET_KEY", "SECRET_KEY_FILE", "SITE_URL", "ALLOWED_HOSTS", "DATABASE_URL",
     "AUDIT_KEY", "AUDIT_KEY_FILE", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
     "SECURE_HSTS_PRELOAD", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE",
-    "SEXTO_SIGNING_KEYS", "SEXTO_SIGNING_KEYS_FILE",
+    "SEXTO_SIGNING_KEYS", "SEXTO_SIGNING_KEYS_FILE", "SEXTO_CASE_KEYS", "SEXTO_CASE_KEYS_FILE",
 }
 
 
@@ -45,8 +46,10 @@ def secret_key() -> str:
 
 @pytest.fixture
 def keys(signing_keyring) -> dict[str, str]:
-    """A production deployment signs credentials: its keyring is part of the configuration."""
-    return {"SEXTO_SIGNING_KEYS_FILE": os.environ["SEXTO_SIGNING_KEYS_FILE"]}
+    """A production deployment signs credentials and encrypts case files: its keys are part of
+    the configuration."""
+    return {"SEXTO_SIGNING_KEYS_FILE": os.environ["SEXTO_SIGNING_KEYS_FILE"],
+            "SEXTO_CASE_KEYS": Fernet.generate_key().decode()}
 
 
 def test_missing_secret_key_stops_start_up_with_a_clear_message():
@@ -80,6 +83,20 @@ def test_malformed_signing_keys_fail_the_check(secret_key):
                            "SEXTO_SIGNING_KEYS": '{"keys": [{"type": "Ed25519"}]}'})
     assert result.returncode != 0
     assert "credentials.E002" in result.stderr and "malformed" in result.stderr
+
+
+def test_missing_case_keys_fail_the_check_loudly(secret_key, keys):
+    without = {k: v for k, v in keys.items() if k != "SEXTO_CASE_KEYS"}
+    result = deploy_check({**PRODUCTION, "SECRET_KEY": secret_key, **without})
+    assert result.returncode != 0
+    assert "cases.E001" in result.stderr and "encrypt case files" in result.stderr
+
+
+def test_malformed_case_keys_fail_the_check(secret_key, keys):
+    result = deploy_check({**PRODUCTION, "SECRET_KEY": secret_key, **keys,
+                           "SEXTO_CASE_KEYS": keys["SEXTO_CASE_KEYS"] + ",not-a-key"})
+    assert result.returncode != 0
+    assert "cases.E002" in result.stderr and "Key #2" in result.stderr
 
 
 def test_secret_key_file_is_accepted(secret_key, keys, tmp_path):
