@@ -16,14 +16,10 @@ U+FFFD, because PDF/A forbids text that cannot be displayed.
 from __future__ import annotations
 
 import datetime
-import json
-import threading
-from functools import cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import typst
 from django.conf import settings
 from django.db import models
 from django.utils import timezone, translation
@@ -35,15 +31,10 @@ from cases.services import handoff_snapshot_load
 
 # Generic helpers of the attestation: text cleaning and the fallback for characters the
 # embedded fonts lack. Importing them keeps one implementation of both.
-from core.typst_text import (
-    PDF_STANDARDS,
-    paragraphs,
-    plain_text,
-    replace_texts,
-    undisplayable_texts,
-)
+from core.typst_text import TypstTemplate, paragraphs, plain_text
 
 TEMPLATE = Path(__file__).resolve().parent / "pdf" / "handoff.typ"
+_TEMPLATE = TypstTemplate(TEMPLATE)
 
 LANGUAGES = ("fr", "en")
 
@@ -60,16 +51,8 @@ NONE_SHOWN = "—"
 def handoff_pdf_render(*, handoff: PoliceHandoff, language: str,
                        exported_at: datetime.datetime | None = None) -> bytes:
     """The hand-off as PDF bytes (A4, tagged, PDF/A-2a + PDF/UA-1). It must have been sent."""
-    document = handoff_document(handoff=handoff, language=language, exported_at=exported_at)
-    try:
-        return _compile(document)
-    except typst.TypstError as error:
-        missing = undisplayable_texts(getattr(error, "diagnostic", "") or str(error))
-        if not missing:
-            raise
-        # Typst names every piece of text no font can display; replacing exactly those keeps
-        # the rest intact. A second failure is a real error.
-        return _compile(replace_texts(document, missing))
+    return _TEMPLATE.render(
+        handoff_document(handoff=handoff, language=language, exported_at=exported_at))
 
 
 def handoff_pdf_filename(handoff: PoliceHandoff) -> str:
@@ -252,30 +235,3 @@ def _when(value: datetime.datetime | str | None) -> str:
     if timezone.is_naive(value):
         value = timezone.make_aware(value, datetime.UTC)
     return value.astimezone(ZoneInfo(settings.TIME_ZONE)).strftime("%Y-%m-%d %H:%M")
-
-
-# --- compilation ----------------------------------------------------------------------------
-
-# One compiler per process, kept warm (fonts and Typst's caches), and a lock because the
-# binding refuses two compilations on one compiler at once ("Already borrowed").
-_lock = threading.Lock()
-
-
-@cache
-def _template() -> bytes:
-    return TEMPLATE.read_bytes()
-
-
-@cache
-def _compiler() -> typst.Compiler:
-    return typst.Compiler(_template(), root=str(TEMPLATE.parent), ignore_system_fonts=True)
-
-
-def _compile(document: dict) -> bytes:
-    inputs = {"data": json.dumps(document, ensure_ascii=False)}
-    with _lock:
-        # The template is passed again on every call: with bytes input, the binding's
-        # compiler loses its main file after the first compilation.
-        return _compiler().compile(
-            input=_template(), sys_inputs=inputs, pdf_standards=PDF_STANDARDS, pdf_tags=True
-        )

@@ -6,9 +6,15 @@ always passed as data (sys.inputs) and placed as plain text, never read as Typst
 
 from __future__ import annotations
 
+import json
 import re
+import threading
 import unicodedata
+from functools import cached_property
+from pathlib import Path
 from typing import Any
+
+import typst
 
 # PDF/A-2a is the strictest PDF/A-2 level (2b + Unicode text + tagged structure); PDF/UA-1
 # adds the accessibility checks (title, language, alternative texts) on top.
@@ -63,3 +69,45 @@ def replace_texts(value: Any, texts: set[str]) -> Any:
     if isinstance(value, dict):
         return {key: replace_texts(item, texts) for key, item in value.items()}
     return value
+
+
+class TypstTemplate:
+    """A Typst template compiled to tagged PDF/A-2a + PDF/UA-1 from a JSON `data` input.
+
+    One compiler per template and process: it keeps the loaded fonts and Typst's caches
+    between documents (a warm render takes a few milliseconds). Two threads compiling on it at
+    once get "RuntimeError: Already borrowed" from the binding, hence the lock (threaded
+    servers). Only Typst's embedded fonts are used, never the machine's.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._lock = threading.Lock()
+
+    @cached_property
+    def _source(self) -> bytes:
+        return self.path.read_bytes()
+
+    @cached_property
+    def _compiler(self) -> typst.Compiler:
+        return typst.Compiler(self._source, root=str(self.path.parent), ignore_system_fonts=True)
+
+    def _compile(self, document: dict, extra_inputs: dict[str, str]) -> bytes:
+        inputs = {"data": json.dumps(document, ensure_ascii=False), **extra_inputs}
+        with self._lock:
+            # The template is passed again on every call: with bytes input, the binding's
+            # compiler loses its main file after the first compilation.
+            return self._compiler.compile(input=self._source, sys_inputs=inputs,
+                                          pdf_standards=PDF_STANDARDS, pdf_tags=True)
+
+    def render(self, document: dict, **extra_inputs: str) -> bytes:
+        """The PDF; any text no font can display comes out as U+FFFD, the rest intact."""
+        try:
+            return self._compile(document, extra_inputs)
+        except typst.TypstError as error:
+            missing = undisplayable_texts(getattr(error, "diagnostic", "") or str(error))
+            if not missing:
+                raise
+            # Typst names every piece of text no font can display; replacing exactly those
+            # keeps the rest of the text. A second failure is a real error.
+            return self._compile(replace_texts(document, missing), extra_inputs)

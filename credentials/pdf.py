@@ -13,28 +13,20 @@ from __future__ import annotations
 
 import datetime
 import io
-import json
-import threading
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import segno
-import typst
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from core.typst_text import (
-    PDF_STANDARDS,
-    paragraphs,
-    plain_text,
-    replace_texts,
-    undisplayable_texts,
-)
+from core.typst_text import TypstTemplate, paragraphs, plain_text
 
 TEMPLATE = Path(__file__).resolve().parent / "pdf" / "attestation.typ"
+_TEMPLATE = TypstTemplate(TEMPLATE)
 
 LANGUAGES = ("fr", "en")
 
@@ -68,17 +60,7 @@ def attestation_pdf_render(data: AttestationPdf) -> bytes:
         raise ValueError(f"Unsupported language: {data.language!r}")
     if data.granted_at.tzinfo is None:
         raise ValueError("granted_at must be timezone-aware")
-    document = _document(data)
-    qr_svg = _qr_svg(data.attestation_url)
-    try:
-        return _compile(document, qr_svg)
-    except typst.TypstError as error:
-        missing = undisplayable_texts(getattr(error, "diagnostic", "") or str(error))
-        if not missing:
-            raise
-        # Typst names every piece of text no font can display; replacing exactly those keeps
-        # the rest of the member's text intact. A second failure is a real error.
-        return _compile(replace_texts(document, missing), qr_svg)
+    return _TEMPLATE.render(_document(data), qr=_qr_svg(data.attestation_url))
 
 
 # --- data sent to the template --------------------------------------------------------------
@@ -151,29 +133,3 @@ def _qr_svg(url: str) -> str:
     return out.getvalue().decode("ascii")
 
 
-# --- compilation ----------------------------------------------------------------------------
-
-# One compiler per process: it keeps the loaded fonts and Typst's caches between documents
-# (a warm render then takes a few milliseconds). Two threads compiling on it at once get
-# "RuntimeError: Already borrowed" from the binding, hence the lock (threaded servers).
-_lock = threading.Lock()
-
-
-@cache
-def _template() -> bytes:
-    return TEMPLATE.read_bytes()
-
-
-@cache
-def _compiler() -> typst.Compiler:
-    return typst.Compiler(_template(), root=str(TEMPLATE.parent), ignore_system_fonts=True)
-
-
-def _compile(document: dict, qr_svg: str) -> bytes:
-    inputs = {"data": json.dumps(document, ensure_ascii=False), "qr": qr_svg}
-    with _lock:
-        # The template is passed again on every call: with bytes input, the binding's
-        # compiler loses its main file after the first compilation.
-        return _compiler().compile(
-            input=_template(), sys_inputs=inputs, pdf_standards=PDF_STANDARDS, pdf_tags=True
-        )

@@ -98,11 +98,11 @@ def reported_case(w, **extra):
     return case
 
 
-def handed_off_case(w):
-    """A case whose grid and facts were handed to world.force_ok."""
-    case = reported_case(w)
+def hand_off(w, case, **grid_answers):
+    """Fill the grid, note the police contact and send the hand-off to world.force_ok."""
+    answers = {"victim_age": 14, "relationship": "couple", **grid_answers}
     services.grid_save(case=case, actor=w.intervener, version=case.version, complete=True,
-                       victim_age=14, relationship="couple")
+                       **answers)
     case.refresh_from_db()
     services.police_contact_save(case=case, actor=w.intervener, version=case.version,
                                  contacted_at=timezone.now(), officer="Agente Fictive",
@@ -111,6 +111,11 @@ def handed_off_case(w):
     services.handoff_send(case=case, actor=w.intervener, version=case.version)
     case.refresh_from_db()
     return case
+
+
+def handed_off_case(w):
+    """A case with one student whose grid and facts were handed to world.force_ok."""
+    return hand_off(w, reported_case(w))
 
 
 def post_form(client: Client, url: str, data: dict | None = None, **extra):

@@ -14,7 +14,13 @@ from django.utils.text import capfirst
 from audit.models import AuditEvent
 from cases import services
 from cases.pdf import handoff_pdf_render
-from cases.tests.conftest import handed_off_case, post_form, reported_case, verified_client
+from cases.tests.conftest import (
+    hand_off,
+    handed_off_case,
+    post_form,
+    reported_case,
+    verified_client,
+)
 
 # Typst markup and code someone could type in a case; all of it must come out as typed.
 MARKUP = '#panic("x") ] [ $x$ \\ <label> @ref *gras* _it_ #import "y" // /* `c` = h'
@@ -37,23 +43,13 @@ def text_of(pdf: bytes) -> str:
     return " ".join(" ".join(page.extract_text() for page in reader(pdf).pages).split())
 
 
+def hand_off_threatened(w, case):
+    return hand_off(w, case, pressure_or_threats="yes")
+
+
 def english(message: str) -> str:
     with translation.override("en"):
         return translation.gettext(message)
-
-
-def hand_off(w, case):
-    """Fill the grid, note the police contact and send, as handed_off_case does."""
-    services.grid_save(case=case, actor=w.intervener, version=case.version, complete=True,
-                       victim_age=14, relationship="couple", pressure_or_threats="yes")
-    case.refresh_from_db()
-    services.police_contact_save(case=case, actor=w.intervener, version=case.version,
-                                 contacted_at=timezone.now(), officer="Agente Fictive",
-                                 police_file_number="PF-0001")
-    case.refresh_from_db()
-    services.handoff_send(case=case, actor=w.intervener, version=case.version)
-    case.refresh_from_db()
-    return case
 
 
 @pytest.fixture
@@ -134,7 +130,7 @@ def test_devices_with_their_envelope_and_the_dpj_report(cw):
                         reported_at=timezone.now(), reported_by="Jade Fictive",
                         reference="DPJ-FICTIF-1")
     case.refresh_from_db()
-    text = text_of(download(cw.principal, hand_off(cw, case)).content)
+    text = text_of(download(cw.principal, hand_off_threatened(cw, case)).content)
 
     for expected in ["Appareil 1", "Description de l'appareil Téléphone noir, étui rouge",
                      "Numéro de l'enveloppe scellée ENV-042",
@@ -183,7 +179,7 @@ def test_typed_text_is_never_markup(cw):
     services.student_add(case=case, actor=cw.intervener, version=case.version, part="alleged",
                          name=f"Léo {MARKUP}", age=15, grade="4e")
     case.refresh_from_db()
-    case = hand_off(cw, case)
+    case = hand_off_threatened(cw, case)
 
     text = text_of(download(cw.intervener, case).content)
     assert text.count(" ".join(MARKUP.split())) == 2  # nothing evaluated, nothing lost
@@ -192,7 +188,7 @@ def test_typed_text_is_never_markup(cw):
 
 
 def test_characters_the_fonts_lack_are_replaced_not_fatal(cw):
-    case = hand_off(cw, reported_case(cw, account="Merci 🙂 et 谢谢, fin."))
+    case = hand_off_threatened(cw, reported_case(cw, account="Merci 🙂 et 谢谢, fin."))
     text = text_of(download(cw.intervener, case).content)
     assert "Merci \ufffd et \ufffd\ufffd, fin." in text
 
