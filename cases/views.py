@@ -519,11 +519,11 @@ def _get_child(queryset, pk):
 
 
 def _school_interveners(school: Organisation) -> list[User]:
-    return list(
-        User.objects.filter(memberships__organisation=school,
-                            memberships__role=Role.INTERVENER, is_active=True)
-        .distinct().order_by("full_name")
-    )
+    """The school's interveners who may open its cases now: the only possible leads."""
+    designated = (User.objects.filter(memberships__organisation=school,
+                                      memberships__role=Role.INTERVENER, is_active=True)
+                  .distinct().order_by("full_name"))
+    return [user for user in designated if intervener_gate(user, school) is None]
 
 
 # --- The police side ---------------------------------------------------------------------

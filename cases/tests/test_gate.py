@@ -60,3 +60,17 @@ def test_the_principal_sees_whose_access_closed_and_what_to_reassign(cw, case_of
     page = verified_client(cw.principal).get(reverse("cases:interveners")).content.decode()
     assert "fermé : badge absent, révoqué ou expiré" in page
     assert case_of.reference in page  # listed among the cases to reassign
+
+
+def test_an_intervener_whose_access_closed_cannot_be_made_lead(cw, case_of):
+    from cases.tests.conftest import post_form
+
+    Award.objects.filter(recipient=cw.intervener).update(
+        revoked=True, revoked_at=timezone.now(), revocation_reason="Révocation fictive")
+    principal = verified_client(cw.principal)
+    page = principal.get(reverse("cases:case_detail", args=[case_of.pk])).content.decode()
+    assert cw.intervener.full_name not in page
+    post_form(principal, reverse("cases:case_lead", args=[case_of.pk]),
+              {"lead": str(cw.intervener.pk)})
+    case_of.refresh_from_db()
+    assert case_of.lead is None
