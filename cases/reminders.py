@@ -39,6 +39,8 @@ def support_actions_due(*, now: datetime.datetime) -> list[SupportAction]:
     return list(
         SupportAction.objects
         .filter(due_on__lte=timezone.localdate(now), done_at__isnull=True)
+        # A closed case's plan is over: nobody is left to act on it.
+        .exclude(case__status=Case.Status.CLOSED)
         .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lte=now - REMIND_AGAIN_AFTER))
         .select_related("case", "case__lead")
         # The description is encrypted and never used here: not decrypted for nothing.

@@ -126,6 +126,14 @@ def test_remind_falls_back_to_the_principals_in_their_language(world, case_page)
     assert reminders.case_url(case) in by_address[world.principal.email].body
 
 
+def test_remind_skips_closed_cases(world, case_page):
+    closed = case_create(world.school, status=Case.Status.CLOSED)
+    support_action_add(closed, due_on=timezone.localdate())
+    out, _ = _run("remind")
+    assert mail.outbox == []
+    assert out.splitlines()[-1].startswith("0 case(s)")
+
+
 def test_remind_once_a_day(world, case_page):
     action = support_action_add(case_create(world.school), due_on=timezone.localdate())
     _run("remind")
