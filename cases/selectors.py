@@ -1,7 +1,22 @@
 """Read-only questions about cases asked from outside the app (the privacy app)."""
 
-from accounts.models import User
-from cases.models import Case, Entry, SharedInformation
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from django.db.models import F
+
+from accounts.models import Organisation, User
+from cases.crypto import blind_index
+from cases.models import (
+    Case,
+    Device,
+    Entry,
+    PoliceFollowUp,
+    SharedInformation,
+    Student,
+    SupportAction,
+)
 
 
 def personal_data(user: User) -> dict:
@@ -28,3 +43,169 @@ def personal_data(user: User) -> dict:
         "police": [{"case": s.handoff.case.reference, "purpose": s.purpose,
                     "at": s.created_at.isoformat()} for s in shared],
     }
+
+
+# --- A student's information, for a request made by the student or their parents -----------
+
+# Particles left alone when a name is also redacted word by word: "de" or "la" alone would
+# blank half of a French note. The whole name is still replaced wherever it appears.
+_NAME_PARTICLES = {"d", "da", "das", "de", "del", "della", "der", "des", "di", "do", "dos",
+                   "du", "l", "la", "le", "les", "van", "von", "y"}
+
+
+def _normal(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def _name_forms(name: str) -> list[str]:
+    """The whole name, then each of its words (first name, last name, parts of a compound)."""
+    whole = _normal(name)
+    if not whole:
+        return []
+    words = [w for w in re.split(r"[\s\-\u2010\u2011]+", whole)
+             if len(w) >= 2 and w.casefold() not in _NAME_PARTICLES]
+    return [whole, *(w for w in words if w.casefold() != whole.casefold())]
+
+
+class _StudentRedactor:
+    """Replaces other students' names by their label, keeping the subject's own name.
+
+    Redacted: each other student's whole name and each word of it (a first name alone names a
+    classmate just as well), matched as whole words, ignoring case and spacing. A word the
+    subject's name shares with someone else's (a sibling's last name) is the subject's and
+    stays. Replacing too much is the safe side: a classmate called Claire blanks "claire".
+    A nickname, a misspelling or a name typed without its accents is not found.
+    """
+
+    def __init__(self, *, own_names: Iterable[str], others: list[tuple[str, str]]):
+        self.own = set()
+        for name in own_names:
+            self.own.update(form.casefold() for form in _name_forms(name))
+        labels: dict[str, str] = {}  # casefolded form -> label; the first student listed wins
+        for name, label in others:
+            for form in _name_forms(name):
+                folded = form.casefold()
+                if folded not in self.own:
+                    labels.setdefault(folded, f"[{label}]")
+        self.labels = labels
+        alternatives = sorted({*labels, *self.own}, key=len, reverse=True)
+        self.pattern = re.compile(
+            r"(?<!\w)(?:" + "|".join(
+                r"\s+".join(re.escape(word) for word in alternative.split())
+                for alternative in alternatives
+            ) + r")(?!\w)",
+            re.IGNORECASE,
+        ) if labels else None
+
+    def __call__(self, text: str) -> str:
+        if not text or self.pattern is None:
+            return text
+        return self.pattern.sub(
+            lambda match: self.labels.get(_normal(match.group(0)).casefold(), match.group(0)),
+            unicodedata.normalize("NFC", text),
+        )
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def student_personal_data(*, school: Organisation, name: str) -> dict:
+    """What the case tool holds about one student of `school`, for a Law 25 access request.
+
+    The student is found by the keyed digest of school and name (cases.crypto.blind_index),
+    as the case chronology finds them: no other student's name is decrypted to find them and
+    no name is searched in clear. Only the cases found are read; the other students of those
+    cases are decrypted only to replace their names by their label (Student.label).
+
+    Per case, by opaque reference: dates and state, what was told (other students' names
+    replaced), the student's part, age and grade, the chronology entries about the student,
+    the support plan where the student is the victim, the devices that are the student's.
+    Staff are never named by this selector (no author, lead or custodian); names typed into
+    the text are left to privacy.package, which replaces every user's name by their role.
+    What the police shared and the police follow-up go under "police", which the privacy
+    app always drops (YCJA s. 125).
+    """
+    empty = {"cases": [], "police": []}
+    if not _normal(name):
+        return empty
+    index = blind_index(str(school.pk), name)
+    rows = list(Student.objects.filter(case__school=school, index=index)
+                .only("case_id", "part", "name", "age", "grade", "created_at")
+                .order_by("created_at"))
+    if not rows:
+        return empty
+    case_ids = {row.case_id for row in rows}
+    cases = list(Case.objects.filter(pk__in=case_ids)
+                 .only("reference", "created_at", "closed_at", "status", "account")
+                 .order_by("created_at"))
+    others = list(Student.objects.filter(case_id__in=case_ids).exclude(index=index)
+                  .only("case_id", "part", "name", "created_at").order_by("created_at"))
+    own_names = [name, *(row.name for row in rows)]
+
+    def redactor_for(case_id) -> _StudentRedactor:
+        # The label of a name is that of the student of this case first, then of the others.
+        ordered = ([o for o in others if o.case_id == case_id]
+                   + [o for o in others if o.case_id != case_id])
+        return _StudentRedactor(own_names=own_names,
+                                others=[(o.name, o.label) for o in ordered])
+
+    redactors = {case.pk: redactor_for(case.pk) for case in cases}
+    entries = list(Entry.objects.filter(student__in=rows)
+                   .only("case_id", "kind", "happened_at", "notes").order_by("happened_at"))
+    victim_cases = {row.case_id for row in rows if row.part == Student.Part.VICTIM}
+    support = list(SupportAction.objects.filter(case_id__in=victim_cases)
+                   .only("case_id", "kind", "resource", "description", "due_on", "done_at")
+                   .order_by("due_on", "created_at"))
+    devices = list(Device.objects.filter(owner__in=rows)
+                   .only("case_id", "description", "envelope_number", "seized_at",
+                         "returned_at")
+                   .order_by("seized_at"))
+    shared = list(SharedInformation.objects.filter(handoff__case_id__in=case_ids)
+                  .annotate(case_key=F("handoff__case_id"))
+                  .only("purpose", "content", "created_at").order_by("created_at"))
+    follow_ups = {f.case_key: f for f in PoliceFollowUp.objects.filter(
+        handoff__case_id__in=case_ids).annotate(case_key=F("handoff__case_id"))}
+
+    result_cases, police = [], []
+    for case in cases:
+        redact = redactors[case.pk]
+        result_cases.append({
+            "reference": case.reference,
+            "opened_at": case.created_at.isoformat(),
+            "closed_at": _iso(case.closed_at),
+            "status": case.status,
+            "account": redact(case.account),
+            "student": [{"name": row.name, "part": row.part, "age": row.age,
+                         "grade": row.grade} for row in rows if row.case_id == case.pk],
+            "entries": [{"kind": e.kind, "at": e.happened_at.isoformat(),
+                         "notes": redact(e.notes)} for e in entries if e.case_id == case.pk],
+            "support_actions": [
+                {"kind": a.kind, "resource": a.resource, "description": redact(a.description),
+                 "due_on": _iso(a.due_on), "done_at": _iso(a.done_at)}
+                for a in support if a.case_id == case.pk],
+            "devices": [
+                {"description": redact(d.description), "envelope_number": d.envelope_number,
+                 "seized_at": d.seized_at.isoformat(), "returned_at": _iso(d.returned_at)}
+                for d in devices if d.case_id == case.pk],
+        })
+        follow_up = follow_ups.get(case.pk)
+        case_shared = [s for s in shared if s.case_key == case.pk]
+        if follow_up is None and not case_shared:
+            continue
+        police.append({
+            "case": case.reference,
+            "shared": [{"purpose": s.purpose, "at": s.created_at.isoformat(),
+                        "content": redact(s.content)} for s in case_shared],
+            "follow_up": None if follow_up is None else {
+                "qualification": follow_up.qualification,
+                "qualified_at": _iso(follow_up.qualified_at),
+                "outcome": follow_up.outcome,
+                "awareness_meeting_on": _iso(follow_up.awareness_meeting_on),
+                "images_destroyed_on": _iso(follow_up.images_destroyed_on),
+                "device_returned_on": _iso(follow_up.device_returned_on),
+                "police_file_closed": follow_up.police_file_closed,
+                "notes": redact(follow_up.notes),
+            },
+        })
+    return {"cases": result_cases, "police": police}

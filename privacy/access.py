@@ -24,7 +24,12 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import Organisation
 from privacy.models import AccessRequest, ConfidentialityIncident
-from privacy.selectors import approver_organisations, privacy_officer_organisations
+from privacy.selectors import (
+    access_requests_to_approve,
+    approval_organisation,
+    approver_organisations,
+    privacy_officer_organisations,
+)
 
 
 @dataclass(frozen=True)
@@ -82,7 +87,7 @@ def _get_access_request_for_officer(request: HttpRequest,
                                     request_id: uuid.UUID) -> AccessRequest:
     organisations = _require_privacy_officer(request)
     return get_object_or_404(
-        AccessRequest.objects.select_related("organisation", "subject"),
+        AccessRequest.objects.select_related("organisation", "subject", "subject_school"),
         pk=request_id, organisation__in=organisations,
     )
 
@@ -90,10 +95,7 @@ def _get_access_request_for_officer(request: HttpRequest,
 def _get_access_request_for_approver(request: HttpRequest,
                                      request_id: uuid.UUID) -> AccessRequest:
     organisations = _require_approver(request)
-    return get_object_or_404(
-        AccessRequest.objects.select_related("organisation", "subject"),
-        pk=request_id, organisation__in=organisations,
-    )
+    return get_object_or_404(access_requests_to_approve(organisations), pk=request_id)
 
 
 @dataclass(frozen=True)
@@ -107,13 +109,16 @@ def _get_access_request_for_reader(request: HttpRequest,
                                    request_id: uuid.UUID) -> AccessRequestView:
     """A request seen by its organisation's privacy officer or approver."""
     roles = _require_privacy_role(request)
+    officer_ids = set(roles.officer_of.values_list("pk", flat=True))
+    to_approve = access_requests_to_approve(roles.approver_of).values("pk")
     access_request = get_object_or_404(
-        AccessRequest.objects.select_related("organisation", "subject"),
-        Q(organisation__in=roles.officer_of) | Q(organisation__in=roles.approver_of),
+        AccessRequest.objects.select_related("organisation", "subject", "subject_school"),
+        Q(organisation__in=officer_ids) | Q(pk__in=to_approve),
         pk=request_id,
     )
     return AccessRequestView(
         access_request=access_request,
-        as_officer=roles.officer_of.filter(pk=access_request.organisation_id).exists(),
-        as_approver=roles.approver_of.filter(pk=access_request.organisation_id).exists(),
+        as_officer=access_request.organisation_id in officer_ids,
+        as_approver=roles.approver_of.filter(
+            pk=approval_organisation(access_request).pk).exists(),
     )

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation, User
 from core.exceptions import ApplicationError
 from privacy.models import AccessRequest, ConfidentialityIncident
-from privacy.selectors import organisation_members
+from privacy.selectors import organisation_members, organisation_schools
 
 
 class _LabelsAsSentences:
@@ -205,12 +205,30 @@ class AccessRequestForm(_LabelsAsSentences, forms.Form):
         label=_("Organisation qui reçoit la demande"), queryset=Organisation.objects.none(),
         empty_label=None,
     )
+    # Not required: a form sent without it (as before students could be asked about) is about
+    # an account; a browser always sends the checked choice.
+    subject_kind = forms.ChoiceField(
+        label=_("Sur qui porte la demande ?"), choices=AccessRequest.SubjectKind.choices,
+        initial=AccessRequest.SubjectKind.USER, widget=forms.RadioSelect, required=False,
+    )
     subject = _SubjectChoiceField(
         label=_("Personne concernée (compte Sexto)"), queryset=User.objects.none(),
-        empty_label=_("Choisissez une personne"),
+        required=False, empty_label=_("Choisissez une personne"),
         help_text=_("Les membres de l'organisation et de ses écoles."),
-        error_messages={"required": _("Choisissez la personne concernée."),
-                        "invalid_choice": _("Choisissez une personne de la liste.")},
+        error_messages={"invalid_choice": _("Choisissez une personne de la liste.")},
+    )
+    subject_school = forms.ModelChoiceField(
+        label=_("École de l'élève"), queryset=Organisation.objects.none(), required=False,
+        empty_label=_("Choisissez une école"),
+        error_messages={"invalid_choice": _("Choisissez une école de la liste.")},
+    )
+    subject_student_name = forms.CharField(
+        label=_("Nom de l'élève"), max_length=200, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text=_("Son nom complet, tel que l'école l'a inscrit dans ses dossiers : ils "
+                    "sont retrouvés par ce nom exact (majuscules et espaces mis à part), une "
+                    "autre graphie ne les retrouve pas. Le nom est chiffré et n'apparaît pas "
+                    "dans la liste des demandes."),
     )
     requester_name = forms.CharField(
         label=_("Nom de la personne qui fait la demande"), max_length=200,
@@ -230,7 +248,8 @@ class AccessRequestForm(_LabelsAsSentences, forms.Form):
         label=_("Comment l'identité a-t-elle été vérifiée ?"), widget=_text(3),
         max_length=2000,
         help_text=_("Par exemple : pièce d'identité avec photo présentée en personne. "
-                    "N'inscrivez pas le numéro de la pièce."),
+                    "N'inscrivez pas le numéro de la pièce. Pour un élève, vérifiez aussi "
+                    "le lien du parent ou du tuteur avec l'élève."),
         error_messages={"required": _("Indiquez comment l'identité a été vérifiée.")},
     )
     language = forms.ChoiceField(
@@ -238,13 +257,32 @@ class AccessRequestForm(_LabelsAsSentences, forms.Form):
         widget=forms.RadioSelect,
     )
 
+    # Sections of the page: (legend, fields).
+    SECTIONS = [
+        (_("La demande"), ["organisation", "subject_kind"]),
+        (_("Demande au sujet d'un compte Sexto"), ["subject"]),
+        (_("Demande au sujet d'un élève"), ["subject_school", "subject_student_name"]),
+        (_("Qui la fait et comment y répondre"),
+         ["requester_name", "requester_capacity", "received_on", "identity_verification",
+          "language"]),
+    ]
+
     def __init__(self, *args, organisations: QuerySet[Organisation], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
         self.fields["subject"].queryset = organisation_members(organisations)
+        self.fields["subject_school"].queryset = organisation_schools(organisations)
         if len(organisations) == 1:
             self.fields["organisation"].initial = organisations[0].pk
         self.fields["received_on"].initial = timezone.localdate()
+        self.sections = [(legend, [self[name] for name in names])
+                         for legend, names in self.SECTIONS]
+
+    def clean_subject_kind(self):
+        return self.cleaned_data.get("subject_kind") or AccessRequest.SubjectKind.USER
+
+    def clean_subject_student_name(self):
+        return " ".join((self.cleaned_data.get("subject_student_name") or "").split())
 
     def clean_received_on(self):
         received_on = self.cleaned_data["received_on"]
@@ -254,8 +292,30 @@ class AccessRequestForm(_LabelsAsSentences, forms.Form):
 
     def clean(self):
         data = super().clean()
-        organisation, subject = data.get("organisation"), data.get("subject")
-        if organisation and subject and not organisation_members(
+        organisation = data.get("organisation")
+        if data.get("subject_kind") == AccessRequest.SubjectKind.STUDENT:
+            # What was chosen for the other kind of request does not count.
+            self._errors.pop("subject", None)
+            data["subject"] = None
+            school = data.get("subject_school")
+            if school is None and "subject_school" not in self.errors:
+                self.add_error("subject_school", _("Choisissez l'école de l'élève."))
+            elif organisation and school and not organisation_schools(
+                Organisation.objects.filter(pk=organisation.pk)
+            ).filter(pk=school.pk).exists():
+                self.add_error("subject_school", _(
+                    "Cette école n'est pas l'organisation choisie ni une de ses écoles."))
+            if not data.get("subject_student_name") and "subject_student_name" not in self.errors:
+                self.add_error("subject_student_name", _("Indiquez le nom de l'élève."))
+            return data
+        for name in ("subject_school", "subject_student_name"):
+            self._errors.pop(name, None)
+        data["subject_school"], data["subject_student_name"] = None, ""
+        subject = data.get("subject")
+        if subject is None:
+            if "subject" not in self.errors:
+                self.add_error("subject", _("Choisissez la personne concernée."))
+        elif organisation and not organisation_members(
             Organisation.objects.filter(pk=organisation.pk)
         ).filter(pk=subject.pk).exists():
             self.add_error("subject", _(

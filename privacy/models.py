@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from cases.crypto import EncryptedTextField
 from core.models import BaseModel
 
 # Regulation, s. 11: entries are kept at least 5 years after the date the organisation
@@ -166,7 +167,12 @@ class ConfidentialityIncident(BaseModel):
 class AccessRequest(BaseModel):
     """A person's request for the personal information Sexto holds about them (demande d'accès).
 
-    Personal information: yes (who asks, the person concerned, how their identity was checked).
+    Personal information: yes (who asks, the person concerned, how their identity was checked;
+    for a student, their name, encrypted like the case tool's names and shown only on the
+    request's own page).
+    The person concerned is either a Sexto account (`subject`) or a student of one of the
+    organisation's schools (`subject_school` and `subject_student_name`), whose information
+    the case tool holds; a check constraint holds that exactly one of them is filled.
     The package of information itself is never stored: it is assembled again from each app's
     `personal_data` selector whenever it is shown or downloaded, and only its SHA-256 is kept
     (`package_sha256` when assembled, `approved_sha256` when approved). A download whose
@@ -181,6 +187,10 @@ class AccessRequest(BaseModel):
         APPROVED = "approved", _("Approuvée")
         DELIVERED = "delivered", _("Remise")
 
+    class SubjectKind(models.TextChoices):
+        USER = "user", _("Une personne qui a un compte Sexto")
+        STUDENT = "student", _("Un élève d'une école de l'organisation")
+
     class Capacity(models.TextChoices):
         SELF = "self", _("La personne concernée elle-même")
         REPRESENTATIVE = "representative", _("Son représentant (mandataire, tuteur, héritier)")
@@ -189,11 +199,20 @@ class AccessRequest(BaseModel):
         Organisation, on_delete=models.PROTECT, related_name="access_requests",
         verbose_name=_("organisation"),
     )
+    subject_kind = models.CharField(_("la demande porte sur"), max_length=10,
+                                    choices=SubjectKind.choices, default=SubjectKind.USER)
     # SET_NULL: a closed account must not erase the record that the request was answered.
     subject = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
-        verbose_name=_("personne concernée"),
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("personne concernée"),
     )
+    # A student: found in the case tool by the keyed digest of school and name, never stored
+    # in clear (cases.crypto).
+    subject_school = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        limit_choices_to={"kind": "school"}, verbose_name=_("école de l'élève"),
+    )
+    subject_student_name = EncryptedTextField(_("nom de l'élève"), blank=True)
     requester_name = models.CharField(_("nom de la personne qui fait la demande"),
                                       max_length=200)
     requester_capacity = models.CharField(_("à quel titre"), max_length=20,
@@ -244,10 +263,22 @@ class AccessRequest(BaseModel):
                 condition=~Q(status="delivered") | Q(delivered_at__isnull=False),
                 name="access_request_delivered_has_date",
             ),
+            # A user (whose account may since have been closed) or a student, never both.
+            models.CheckConstraint(
+                condition=Q(subject_kind="user", subject_school__isnull=True,
+                            subject_student_name="")
+                | (Q(subject_kind="student", subject__isnull=True,
+                     subject_school__isnull=False) & ~Q(subject_student_name="")),
+                name="access_request_one_kind_of_subject",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.requester_name} ({self.received_on:%Y-%m-%d})"
+
+    @property
+    def is_about_student(self) -> bool:
+        return self.subject_kind == self.SubjectKind.STUDENT
 
     @property
     def due_on(self) -> datetime.date:

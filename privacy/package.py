@@ -2,7 +2,8 @@
 
 Assembling is a read: privacy.selectors and privacy.services call it; it writes nothing.
 Three steps, in this order:
-1. each source's `personal_data(user)`;
+1. each source's `personal_data(user)` or, for a student, `student_personal_data(school=,
+   name=)` (privacy.sources);
 2. every "police" key dropped (see privacy.sources);
 3. every other person's name, email and public handle replaced by a role label.
 The package's SHA-256 is taken over a canonical form (keys sorted, lists sorted) so that the
@@ -17,7 +18,7 @@ from collections.abc import Iterable
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership, Role, User
+from accounts.models import Membership, Organisation, Role, User
 from privacy import sources
 from privacy.models import AccessRequest
 
@@ -69,21 +70,24 @@ def _role_label(roles: set[str]) -> str:
     return "[{}]".format(_("autre personne"))
 
 
-def redact_other_people(data, *, subject: User):
+def redact_other_people(data, *, subject: User | None, own_names: Iterable[str] = ()):
     """`data` with every other user's name, email and handle replaced by a role label.
 
     Any user of the platform counts, not only those a source happens to link: a reviewer's
     name typed into a reason is found as well. The subject's own name and email stay, even
     where another person's name is part of it (the longest match wins). A name common to the
     subject and someone else is the subject's and stays. Replacing too much (a person named
-    like a school) is the safe side of this trade.
+    like a school) is the safe side of this trade. A subject with no account (a student) is
+    `subject=None`, with their name in `own_names`: then every user is "another person".
     """
     text = "\n".join(_strings(data)).casefold()
-    own = {n.casefold() for n in (subject.full_name, subject.email, subject.handle) if n}
+    own = {" ".join(n.split()).casefold() for n in own_names if n and n.strip()}
+    users = User.objects.all()
+    if subject is not None:
+        own |= {n.casefold() for n in (subject.full_name, subject.email, subject.handle) if n}
+        users = users.exclude(pk=subject.pk)
     needles: dict[str, object] = {}  # casefolded text -> the user it names
-    for pk, *names in User.objects.exclude(pk=subject.pk).values_list(
-        "pk", "full_name", "email", "handle"
-    ).iterator():
+    for pk, *names in users.values_list("pk", "full_name", "email", "handle").iterator():
         for name in names:
             folded = (name or "").strip().casefold()
             if folded and folded not in own and folded in text:
@@ -113,6 +117,8 @@ def access_request_package(*, access_request: AccessRequest) -> dict:
     Deterministic for unchanged data: nothing in it depends on when it is assembled, so its
     hash only changes when the information does.
     """
+    if access_request.is_about_student:
+        return _student_package(access_request)
     # Read afresh: the hash must follow the database, not a copy held in memory.
     subject = User.objects.get(pk=access_request.subject_id)
     with translation.override(access_request.language):
@@ -131,6 +137,38 @@ def access_request_package(*, access_request: AccessRequest) -> dict:
                   "sujet, par partie de la plateforme."),
                 _("Les noms et adresses courriel d'autres personnes sont remplacés par leur "
                   "rôle, entre crochets."),
+                _("Les renseignements provenant d'un corps de police ne sont pas communiqués "
+                  "par cet outil."),
+            ],
+            "sources": data,
+        }
+
+
+def _student_package(access_request: AccessRequest) -> dict:
+    """The package about a student: what the case tool holds, found by school and name.
+
+    The source replaces the other students of the student's cases by their label; then, as
+    for any package, police parts are dropped and every user's name by their role.
+    """
+    school = Organisation.objects.get(pk=access_request.subject_school_id)
+    name = access_request.subject_student_name
+    with translation.override(access_request.language):
+        data = {source: drop_police(selector(school=school, name=name))
+                for source, selector in sources.STUDENT_SOURCES.items()}
+        data = redact_other_people(data, subject=None, own_names=[name])
+        return {
+            "format": FORMAT,
+            "request": {
+                "id": str(access_request.pk),
+                "organisation": access_request.organisation.name,
+                "received_on": access_request.received_on.isoformat(),
+            },
+            "subject": {"kind": "student", "school": school.name, "name": name},
+            "notes": [
+                _("Ce document réunit les renseignements personnels que Sexto détient au sujet "
+                  "de cet élève, tirés des dossiers d'incident de son école."),
+                _("Les noms des autres élèves sont remplacés par leur rôle dans l'incident, et "
+                  "ceux des autres personnes par leur rôle, entre crochets."),
                 _("Les renseignements provenant d'un corps de police ne sont pas communiqués "
                   "par cet outil."),
             ],

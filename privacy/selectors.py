@@ -53,6 +53,14 @@ def organisation_members(organisations: QuerySet[Organisation]) -> QuerySet[User
     return User.objects.filter(pk__in=memberships.values("user")).order_by("full_name", "email")
 
 
+def organisation_schools(organisations: QuerySet[Organisation]) -> QuerySet[Organisation]:
+    """The schools among these organisations and their schools: where a student may be."""
+    return Organisation.objects.filter(
+        Q(pk__in=organisations.values("pk")) | Q(parent__in=organisations.values("pk")),
+        kind=Organisation.Kind.SCHOOL,
+    ).order_by("name")
+
+
 def incidents_in(organisations: QuerySet[Organisation]) -> QuerySet[ConfidentialityIncident]:
     return ConfidentialityIncident.objects.filter(organisation__in=organisations).select_related(
         "organisation"
@@ -69,7 +77,26 @@ def incidents_past_retention(*, today: datetime.date) -> QuerySet[Confidentialit
     return ConfidentialityIncident.objects.filter(learned_on__lt=limit).order_by("learned_on")
 
 
+def approval_organisation(access_request: AccessRequest) -> Organisation:
+    """Whose head approves the request. One about a student goes to the principal of the
+    student's school, who reads its case files anyway: an administrator of a service centre
+    reads no case, and must not read one through an access request."""
+    if access_request.is_about_student:
+        return access_request.subject_school
+    return access_request.organisation
+
+
+def access_requests_to_approve(organisations: QuerySet[Organisation]
+                               ) -> QuerySet[AccessRequest]:
+    """The requests whose approval belongs to the heads of `organisations`."""
+    return AccessRequest.objects.filter(
+        Q(subject_kind=AccessRequest.SubjectKind.USER, organisation__in=organisations)
+        | Q(subject_kind=AccessRequest.SubjectKind.STUDENT, subject_school__in=organisations)
+    ).select_related("organisation", "subject", "subject_school").defer("subject_student_name")
+
+
 def access_requests_in(organisations: QuerySet[Organisation]) -> QuerySet[AccessRequest]:
+    """For lists and counts: a student's name is not even decrypted (it is never listed)."""
     return AccessRequest.objects.filter(organisation__in=organisations).select_related(
-        "organisation", "subject"
-    )
+        "organisation", "subject", "subject_school"
+    ).defer("subject_student_name")

@@ -18,13 +18,16 @@ from core.exceptions import ApplicationError
 from privacy.models import AccessRequest, ConfidentialityIncident
 from privacy.package import access_request_package, package_sha256
 from privacy.selectors import (
+    approval_organisation,
     incidents_past_retention,
     organisation_members,
+    organisation_schools,
     privacy_officer_organisations,
     user_may_approve_in,
 )
 
 Status = AccessRequest.Status
+SubjectKind = AccessRequest.SubjectKind
 
 
 def _require_officer_of(user: User, organisation: Organisation) -> None:
@@ -96,11 +99,10 @@ def incidents_purge(*, today: datetime.date | None = None, dry_run: bool = False
 # --- Access requests --------------------------------------------------------------------------
 
 
-def access_request_record(*, officer: User, organisation: Organisation, subject: User,
-                          requester_name: str, requester_capacity: str,
-                          received_on: datetime.date, identity_verification: str,
-                          language: str, request=None) -> AccessRequest:
-    _require_officer_of(officer, organisation)
+def _check_user_subject(organisation: Organisation, subject: User | None) -> None:
+    if subject is None:
+        raise ApplicationError(_("Choisissez la personne concernée."), code="subject_missing",
+                               extra={"fields": {"subject": None}})
     if not organisation_members(
         Organisation.objects.filter(pk=organisation.pk)
     ).filter(pk=subject.pk).exists():
@@ -108,27 +110,70 @@ def access_request_record(*, officer: User, organisation: Organisation, subject:
             _("Cette personne n'est pas membre de l'organisation ni d'une de ses écoles."),
             code="subject_not_member", extra={"fields": {"subject": None}},
         )
+
+
+def _check_student_subject(organisation: Organisation, school: Organisation | None,
+                           name: str) -> None:
+    if school is None or not organisation_schools(
+        Organisation.objects.filter(pk=organisation.pk)
+    ).filter(pk=school.pk).exists():
+        raise ApplicationError(
+            _("Choisissez une école de l'organisation : l'organisation elle-même si c'est une "
+              "école, ou une de ses écoles."),
+            code="school_not_in_organisation", extra={"fields": {"subject_school": None}},
+        )
+    if not name:
+        raise ApplicationError(_("Indiquez le nom de l'élève."), code="student_name_missing",
+                               extra={"fields": {"subject_student_name": None}})
+
+
+def access_request_record(*, officer: User, organisation: Organisation, requester_name: str,
+                          requester_capacity: str, received_on: datetime.date,
+                          identity_verification: str, language: str,
+                          subject: User | None = None,
+                          subject_kind: str = SubjectKind.USER,
+                          subject_school: Organisation | None = None,
+                          subject_student_name: str = "", request=None) -> AccessRequest:
+    """Record a request about a Sexto account (`subject`) or about a student of one of the
+    organisation's schools (`subject_school`, `subject_student_name`).
+
+    The audit entry holds ids only: for a student, the school's, never the name.
+    """
+    _require_officer_of(officer, organisation)
+    if subject_kind == SubjectKind.STUDENT:
+        subject_student_name = " ".join((subject_student_name or "").split())
+        _check_student_subject(organisation, subject_school, subject_student_name)
+        subject = None
+        audit_subject = {"subject_kind": "student",
+                         "subject_school": str(subject_school.pk)}
+    elif subject_kind == SubjectKind.USER:
+        _check_user_subject(organisation, subject)
+        subject_school, subject_student_name = None, ""
+        audit_subject = {"subject": str(subject.pk)}
+    else:
+        raise ApplicationError(_("Indiquez sur qui porte la demande."), code="subject_kind",
+                               extra={"fields": {"subject_kind": None}})
     if received_on > timezone.localdate():
         raise ApplicationError(_("La date de réception ne peut pas être dans le futur."),
                                code="received_in_future",
                                extra={"fields": {"received_on": None}})
     with transaction.atomic():
         access_request = AccessRequest(
-            organisation=organisation, subject=subject, requester_name=requester_name,
-            requester_capacity=requester_capacity, received_on=received_on,
-            identity_verification=identity_verification, language=language,
-            recorded_by=officer,
+            organisation=organisation, subject_kind=subject_kind, subject=subject,
+            subject_school=subject_school, subject_student_name=subject_student_name,
+            requester_name=requester_name, requester_capacity=requester_capacity,
+            received_on=received_on, identity_verification=identity_verification,
+            language=language, recorded_by=officer,
         )
         access_request.full_clean()
         access_request.save()
         record(action="access_request.recorded", actor=officer, target=access_request,
-               data={"organisation": str(organisation.pk), "subject": str(subject.pk)},
-               request=request)
+               data={"organisation": str(organisation.pk), **audit_subject}, request=request)
     return access_request
 
 
 def _package_of(access_request: AccessRequest) -> dict:
-    if access_request.subject_id is None:
+    if not access_request.is_about_student and access_request.subject_id is None:
         raise ApplicationError(
             _("Le compte de la personne concernée n'existe plus : il n'y a rien à rassembler."),
             code="subject_gone")
@@ -162,7 +207,7 @@ def access_request_assemble(*, access_request: AccessRequest, officer: User,
 
 def access_request_approve_check(*, access_request: AccessRequest, approver: User) -> None:
     """Why `approver` may not approve this request now; nothing when they may."""
-    if not user_may_approve_in(approver, access_request.organisation):
+    if not user_may_approve_in(approver, approval_organisation(access_request)):
         raise ApplicationError(
             _("Seule la direction de l'organisation peut approuver cette demande."),
             code="not_approver")

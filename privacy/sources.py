@@ -13,6 +13,11 @@ The convention every source follows:
 - Other people may appear only as text (a reviewer's name in a reason, an email address):
   privacy.package replaces every other user's name and email by a role label. A source never
   gives another person's id or a link to their records.
+
+A request may also be about a student, who has no account: STUDENT_SOURCES are the apps
+holding information about students, each with a `student_personal_data(*, school, name)`
+selector following the same convention (other students replaced by their label by the
+source itself, which alone knows them; "police" dropped and users redacted by the package).
 """
 
 from collections.abc import Callable
@@ -20,6 +25,7 @@ from collections.abc import Callable
 from accounts.selectors import personal_data as accounts_personal_data
 from badges.selectors import personal_data as badges_personal_data
 from cases.selectors import personal_data as cases_personal_data
+from cases.selectors import student_personal_data as cases_student_personal_data
 from credentials.selectors import personal_data as credentials_personal_data
 from training.selectors import personal_data as training_personal_data
 
@@ -31,4 +37,9 @@ SOURCES: dict[str, Source] = {
     "badges": badges_personal_data,
     "credentials": credentials_personal_data,
     "cases": cases_personal_data,
+}
+
+# What Sexto holds about a student (a minor with no account): the case tool only.
+STUDENT_SOURCES: dict[str, Source] = {
+    "cases": cases_student_personal_data,
 }

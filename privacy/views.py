@@ -39,7 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "incident_count": selectors.incidents_in(roles.officer_of).count(),
         "open_request_count": len(open_requests),
         "overdue_count": sum(1 for r in open_requests if r.is_overdue()),
-        "awaiting_approval_count": selectors.access_requests_in(roles.approver_of).filter(
+        "awaiting_approval_count": selectors.access_requests_to_approve(roles.approver_of).filter(
             status=Status.ASSEMBLED).count(),
     })
 
@@ -140,7 +140,7 @@ def incident_cai_notice(request: HttpRequest, incident_id: uuid.UUID) -> HttpRes
 def request_list(request: HttpRequest) -> HttpResponse:
     roles = access._require_privacy_role(request)
     requests = (selectors.access_requests_in(roles.officer_of)
-                | selectors.access_requests_in(roles.approver_of)).distinct()
+                | selectors.access_requests_to_approve(roles.approver_of)).distinct()
     today = timezone.localdate()
     return render(request, "privacy/request_list.html", {
         "rows": [(r, r.is_overdue(today)) for r in requests],

@@ -2,12 +2,14 @@
 
 Roles: the privacy officer of the service centre that owns the records; the privacy officer of
 another centre; the principal of one of the centre's schools (an approver, but for the school
-only); the centre's organisation administrator (the approver of the centre's requests); a staff
+only, and for the centre's requests about the school's students); the centre's organisation
+administrator (the approver of the centre's other requests); a staff
 member; a platform administrator; an anonymous visitor.
 """
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Role
 from conftest import login_verified
@@ -35,10 +37,26 @@ MATRIX = [
     ("request_approve", "post", "request", [403, 403, 404, 302, 403, 403, 302]),
     ("request_download", "post", "request", [302, 404, 403, 403, 403, 403, 302]),
 ]
+# A request about a student is approved by the principal of the student's school, never by
+# the centre's administrator, who reads no case file.
+STUDENT_APPROVAL = {
+    "request_detail": [200, 404, 200, 404, 403, 403, 302],
+    "request_approve": [403, 403, 302, 404, 403, 403, 302],
+}
 
 
-@pytest.fixture
-def assembled(world, privacy, access_request):
+@pytest.fixture(params=["user", "student"])
+def assembled(request, world, privacy):
+    """An assembled request about an account, then one about a student: the same rules."""
+    if request.param == "user":
+        access_request = request.getfixturevalue("access_request")
+    else:
+        access_request = services.access_request_record(
+            officer=privacy.officer, organisation=world.centre, subject_kind="student",
+            subject_school=world.school, subject_student_name="Zoé Imaginaire",
+            requester_name="Sophie Imaginaire", requester_capacity="representative",
+            received_on=timezone.localdate(), identity_verification="Vu", language="fr",
+        )
     services.access_request_assemble(access_request=access_request, officer=privacy.officer)
     return access_request
 
@@ -65,6 +83,8 @@ def test_access(client, world, privacy, incident, assembled, visitor, name, meth
     if name == "request_approve":
         data = {"sha256": assembled.package_sha256, "reviewed": "on"}
     response = getattr(client, method)(url, data)
+    if assembled.is_about_student and name in STUDENT_APPROVAL:
+        expected = STUDENT_APPROVAL[name]
     want = expected[VISITORS.index(visitor)]
     assert response.status_code == want, (visitor, name, method)
     if visitor == "anonymous":

@@ -73,6 +73,15 @@ def test_access_request_pages(page, live_server, browser_errors, world, privacy,
     expect(page.locator("#id_subject_error")).to_be_visible()
     assert_accessible(page)
     _check(page, _url(language, "request_detail", access_request.pk), browser_errors)
+    about_student = services.access_request_record(
+        officer=privacy.officer, organisation=world.centre, subject_kind="student",
+        subject_school=world.school, subject_student_name="Zoé Imaginaire",
+        requester_name="Sophie Imaginaire", requester_capacity="representative",
+        received_on=access_request.received_on, identity_verification="Vu", language=language,
+    )
+    services.access_request_assemble(access_request=about_student, officer=privacy.officer)
+    _check(page, _url(language, "request_list"), browser_errors)
+    _check(page, _url(language, "request_detail", about_student.pk), browser_errors)
     services.access_request_assemble(access_request=access_request, officer=privacy.officer)
     _check(page, _url(language, "request_detail", access_request.pk), browser_errors)
     expect(page.locator(".package pre")).to_contain_text(world.learner.email)
