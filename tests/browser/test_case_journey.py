@@ -73,8 +73,12 @@ def people(world):
                          granted_at=timezone.now())
     w.intervener.email_verified_at = w.intervener.date_joined
     w.intervener.save(update_fields=["email_verified_at"])
+    w.privacy_officer = make_user("karim.vieprivee@example.test", "Karim Fictif",
+                                  email_verified_at=timezone.now())
+    Membership.objects.create(user=w.privacy_officer, organisation=w.centre,
+                              role=Role.PRIVACY_OFFICER)
     w.devices = {}
-    for person in (w.learner, w.principal, w.intervener, w.police):
+    for person in (w.learner, w.principal, w.intervener, w.police, w.privacy_officer):
         device, _secret = totp_device_create(user=person, name="Téléphone",
                                              key_hex=secrets.token_hex(20))
         w.devices[person.pk] = device
@@ -545,6 +549,27 @@ def test_an_incident_from_report_to_closure(browser, live_server, people, browse
     reported = _section(staff, "Incidents que vous avez déclarés")
     expect(reported.get_by_role("listitem")).to_have_count(2)
     expect(reported.get_by_role("listitem").filter(has_text=second)).to_contain_text("Fermé")
+
+    # 7. The principal's dashboard: counts and delays, no name.
+    principal.get_by_role("link", name="Tous les dossiers").first.click()
+    principal.get_by_role("link", name="Tableau de bord").click()
+    expect(principal.get_by_role("heading", level=1)).to_have_text("Tableau de bord")
+    expect(principal.get_by_role("main")).not_to_contain_text(STUDENT_NAME)
+    visit.check(principal)
+
+    # 8. The privacy officer of the service centre keeps the register: metadata, no content.
+    karim = _new_person(browser, live_server, browser_errors, visit)
+    _sign_in(karim, w.privacy_officer, w.password, w.devices[w.privacy_officer.pk])
+    _open_cases(karim)
+    register = _section(karim, "Registre des dossiers (métadonnées)")
+    expect(register.get_by_role("row")).to_have_count(3)  # the header and the two cases
+    visit.check(karim)
+    register.get_by_role("link", name=reference, exact=True).click()
+    expect(karim.get_by_role("heading", level=1)).to_contain_text(reference)
+    expect(karim.get_by_role("main")).to_contain_text("Métadonnées seulement")
+    expect(karim.get_by_role("main")).not_to_contain_text(STUDENT_NAME)
+    expect(karim.get_by_role("main")).not_to_contain_text(ACCOUNT[:40])
+    visit.check(karim)
 
     # What the pages did, as the database holds it.
     case = Case.objects.get(reference=reference)
