@@ -237,7 +237,7 @@ class Device(BaseModel):
     seized_by = models.CharField(_("saisi par"), max_length=200)
     envelope_number = models.CharField(_("numéro de l'enveloppe scellée"), max_length=60)
     locked_in = models.CharField(_("lieu où il est sous clé"), max_length=200)
-    returned_at = models.DateTimeField(_("remis le"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("rendu le"), null=True, blank=True)
 
     class Meta:
         ordering = ["seized_at"]
@@ -357,7 +357,8 @@ class PoliceHandoff(BaseModel):
     police_file_number = models.CharField(_("numéro de dossier de police"), max_length=60,
                                           blank=True)
     snapshot = EncryptedTextField(blank=True)
-    sent_at = models.DateTimeField(_("remis le"), null=True, blank=True, db_index=True)
+    sent_at = models.DateTimeField(_("remis à la police le"), null=True, blank=True,
+                                   db_index=True)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
