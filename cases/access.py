@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
@@ -42,6 +42,7 @@ class Need(enum.Enum):
     READ = "read"  # the whole school part of the file
     WRITE = "write"  # the school's steps
     MANAGE = "manage"  # lead, legal hold: the principal
+    ACCESS_LOG = "access_log"  # who read the case: its lead and the principal
     POLICE = "police"  # the hand-off and the police part
 
 
@@ -66,10 +67,6 @@ class CaseRoles:
     def any(self) -> bool:
         return bool(self.report_schools or self.case_schools or self.police_forces
                     or self.privacy_schools)
-
-    @property
-    def reads_content(self) -> bool:
-        return bool(self.case_schools or self.police_forces)
 
 
 def intervener_gate(user, school: Organisation) -> str | None:
@@ -130,7 +127,9 @@ def case_levels(roles: CaseRoles, case: Case, *, user) -> set[Need]:
     if case.school_id in roles.case_schools:
         levels |= {Need.REPORT, Need.METADATA, Need.READ, Need.WRITE}
     if case.school_id in roles.principal_schools:
-        levels.add(Need.MANAGE)
+        levels |= {Need.MANAGE, Need.ACCESS_LOG}
+    if case.school_id in roles.case_schools and case.lead_id == user.pk:
+        levels.add(Need.ACCESS_LOG)
     handoff = case_handoff(case)
     if handoff is not None and handoff.sent_at and handoff.force_id in roles.police_forces:
         levels.add(Need.POLICE)
@@ -151,13 +150,14 @@ def handoff_follow_up(handoff: PoliceHandoff) -> PoliceFollowUp | None:
         return None
 
 
-def refuse(request: HttpRequest, *, case_id, need: Need, status: int) -> None:
+def refuse(request: HttpRequest, *, case_id, need: Need | None, status: int) -> None:
     """Audit a refused access in a transaction of its own, then raise: the entry stays even
     though the request fails. Views check access before opening any transaction."""
     record_refusal(
         request=request, action="case.access_refused",
         target_type="cases.case", target_id=str(case_id),
-        data={"need": need.value, "status": status, "path_name": _path_name(request)},
+        data={"need": need.value if need else "any", "status": status,
+              "path_name": _path_name(request)},
     )
     if status == 404:
         raise Http404
@@ -183,7 +183,7 @@ def get_case_and_levels(request: HttpRequest, case_id, *, need: Need | None = No
     )
     levels = case_levels(roles, case, user=request.user) if case is not None else set()
     if not levels:
-        refuse(request, case_id=case_id, need=need or Need.REPORT, status=404)
+        refuse(request, case_id=case_id, need=need, status=404)
     if need is not None and need not in levels:
         refuse(request, case_id=case_id, need=need, status=403)
     # Every read of case data is audited here, at the gate, with the page that read it;
@@ -229,4 +229,4 @@ def cases_for_police(roles: CaseRoles) -> QuerySet[Case]:
 
 
 def cases_metadata(roles: CaseRoles) -> QuerySet[Case]:
-    return Case.objects.filter(Q(school_id__in=roles.privacy_schools))
+    return Case.objects.filter(school_id__in=roles.privacy_schools)

@@ -36,8 +36,6 @@ from cases.access import (
     get_case_for_user,
     handoff_follow_up,
     intervener_gate,
-    refuse,
-    request_case_roles,
     require_roles,
 )
 from cases.metrics import case_metrics
@@ -76,14 +74,19 @@ ACTION_LABELS = {
 }
 
 
+def _students_unnamed(case: Case):
+    """The case's students without decrypting their names (pages show labels only)."""
+    return case.students.defer("name")
+
+
 def _students(case: Case) -> list[tuple[str, str]]:
-    return [(str(s.pk), s.label) for s in case.students.all()]
+    return [(str(s.pk), s.label) for s in _students_unnamed(case)]
 
 
 def _student_or_none(case: Case, student_id: str):
     if not student_id:
         return None
-    return case.students.filter(pk=student_id).first()
+    return _students_unnamed(case).filter(pk=student_id).first()
 
 
 def _case_url(case: Case) -> str:
@@ -179,8 +182,9 @@ def case_detail(request: HttpRequest, case_id) -> HttpResponse:
         # Just back from re-authenticating to show this student's name.
         "name_ready": request.GET.get("nom", "") if reauthenticated_recently(request) else "",
         "police_view": Need.POLICE in levels,
-        "students": list(case.students.all()),
-        "entries": list(case.entries.select_related("student", "written_by")),
+        "students": list(_students_unnamed(case)),
+        "entries": list(case.entries.select_related("student", "written_by")
+                        .defer("student__name")),
         # One hand-over form per device, each with its own field ids.
         "devices": [
             (device, forms.CustodyTransferForm(prefix=_device_prefix(device),
@@ -190,14 +194,14 @@ def case_detail(request: HttpRequest, case_id) -> HttpResponse:
         "grid": grid,
         "grid_signs": services.grid_youth_protection_signs(grid) if grid else [],
         "handoff": handoff,
-        "follow_up_known": bool(handoff and handoff.sent_at),
         "shared": list(handoff.shared.all()) if handoff else [],
         "support": list(case.support_actions.all()),
         "force": services.police_force_for(case),
-        "steps": STEP_ORDER,
         "hold_form": forms.LegalHoldForm(initial={"hold": case.legal_hold,
                                                   "reason": case.legal_hold_reason_display}),
-        "lead_choices": [(str(u.pk), u.full_name) for u in _school_interveners(case.school)],
+        # Checking each intervener's badge costs queries: only for the page's manager.
+        "lead_choices": ([(str(u.pk), u.full_name) for u in _school_interveners(case.school)]
+                         if Need.MANAGE in levels else []),
     }
     return render(request, "cases/case_detail.html", context)
 
@@ -349,7 +353,6 @@ STEPS = {
         Step("close", gettext_lazy("Fermer le dossier"), forms.CloseForm, _save_close),
     ]
 }
-STEP_ORDER = list(STEPS.values())
 
 
 @require_http_methods(["GET", "POST"])
@@ -449,13 +452,19 @@ def student_reveal(request: HttpRequest, case_id, student_id) -> HttpResponse:
 def student_chronology(request: HttpRequest, case_id, student_id) -> HttpResponse:
     """Every entry about this student in the school's cases; police information never."""
     case = get_case_for_user(request, case_id, need=Need.READ)
-    student = _get_child(Student.objects.filter(case=case), student_id)
+    student = _get_child(_students_unnamed(case), student_id)
     same_person = Student.objects.filter(index=student.index, case__school=case.school)
+    # Labels only, and each case by its reference: no name or narrative is decrypted here
+    # beyond the entries' own notes.
     entries = (
         Entry.objects.filter(student__in=same_person)
-        .select_related("case", "student").order_by("happened_at")
+        .select_related("case", "student")
+        .only("kind", "happened_at", "notes", "case__reference", "student__part",
+              "student__id")
+        .order_by("happened_at")
     )
-    cases = Case.objects.filter(students__in=same_person).distinct().order_by("created_at")
+    cases = (Case.objects.filter(students__in=same_person).distinct()
+             .only("id", "reference", "created_at", "status").order_by("created_at"))
     return render(request, "cases/student_chronology.html",
                   {"case": case, "student": student, "entries": entries, "cases": cases})
 
@@ -497,10 +506,7 @@ def case_hold(request: HttpRequest, case_id) -> HttpResponse:
 @second_factor_required
 def case_access_log(request: HttpRequest, case_id) -> HttpResponse:
     """Who read or changed this case, and when: for its lead and the principal."""
-    case = get_case_for_user(request, case_id, need=Need.READ)
-    roles = request_case_roles(request)
-    if case.lead_id != request.user.pk and case.school_id not in roles.principal_schools:
-        refuse(request, case_id=case.pk, need=Need.MANAGE, status=403)
+    case = get_case_for_user(request, case_id, need=Need.ACCESS_LOG)
     events = [(event, ACTION_LABELS.get(event.action, event.action))
               for event in events_for_target(target_type="cases.case",
                                              target_id=str(case.pk))[:500]]

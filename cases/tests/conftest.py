@@ -1,7 +1,6 @@
 """The case tool's fictional world: one person per role, signed in with a second factor."""
 
 import datetime
-from types import SimpleNamespace
 from urllib.parse import urlencode
 
 import pytest
@@ -128,7 +127,3 @@ def post_form(client: Client, url: str, data: dict | None = None, **extra):
 @pytest.fixture
 def case_of(cw):
     return reported_case(cw)
-
-
-def ns(**kw):
-    return SimpleNamespace(**kw)
