@@ -6,10 +6,11 @@ import pytest
 from django.apps import apps
 from django.db import models
 from django.test import Client
-from django.urls import reverse
+from django.urls import resolve, reverse
+from django.utils import translation
 
 from audit.models import AuditEvent
-from cases.middleware import MAX_CASE_BODY_BYTES
+from cases.middleware import MAX_CASE_BODY_BYTES, is_case_path
 from cases.tests.conftest import handed_off_case, verified_client
 from cases.tests.test_access_matrix import MATRIX
 
@@ -125,3 +126,13 @@ def test_the_case_app_has_no_file_field():
     for model in apps.get_app_config("cases").get_models():
         for field in model._meta.get_fields():
             assert not isinstance(field, models.FileField), f"{model.__name__}.{field.name}"
+
+
+def test_every_case_url_lies_below_the_case_prefixes_in_both_languages(targets):
+    for url in targets:
+        match = resolve(url)
+        for language in ("fr", "en"):
+            with translation.override(language):
+                translated = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+            assert is_case_path(translated), translated
+    assert not is_case_path(reverse("badges:mine"))
