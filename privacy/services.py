@@ -188,21 +188,27 @@ def access_request_assemble(*, access_request: AccessRequest, officer: User,
     approver approved is one exact package.
     """
     _require_officer_of(officer, access_request.organisation)
-    digest = package_sha256(_package_of(access_request))
-    with transaction.atomic():
-        access_request.status = Status.ASSEMBLED
-        access_request.assembled_at = timezone.now()
-        access_request.assembled_by = officer
-        access_request.package_sha256 = digest
-        access_request.approved_at = None
-        access_request.approved_by = None
-        access_request.approved_sha256 = ""
-        access_request.delivered_at = None
-        access_request.delivered_by = None
-        access_request.save()
-        record(action="access_request.assembled", actor=officer, target=access_request,
-               request=request)
+    _assembled(access_request, officer=officer, digest=package_sha256(_package_of(access_request)),
+               action="access_request.assembled", request=request)
     return access_request
+
+
+@transaction.atomic
+def _assembled(access_request: AccessRequest, *, officer: User, digest: str, action: str,
+               request=None) -> None:
+    """The request waits for approval of the package hashing to `digest`; any earlier
+    approval or delivery is withdrawn with it."""
+    access_request.status = Status.ASSEMBLED
+    access_request.assembled_at = timezone.now()
+    access_request.assembled_by = officer
+    access_request.package_sha256 = digest
+    access_request.approved_at = None
+    access_request.approved_by = None
+    access_request.approved_sha256 = ""
+    access_request.delivered_at = None
+    access_request.delivered_by = None
+    access_request.save()
+    record(action=action, actor=officer, target=access_request, request=request)
 
 
 def access_request_approve_check(*, access_request: AccessRequest, approver: User) -> None:
@@ -261,19 +267,8 @@ def access_request_deliver(*, access_request: AccessRequest, officer: User,
     package = _package_of(access_request)
     current = package_sha256(package)
     if current != access_request.approved_sha256:
-        with transaction.atomic():
-            access_request.status = Status.ASSEMBLED
-            access_request.package_sha256 = current
-            access_request.assembled_at = timezone.now()
-            access_request.assembled_by = officer
-            access_request.approved_at = None
-            access_request.approved_by = None
-            access_request.approved_sha256 = ""
-            access_request.delivered_at = None
-            access_request.delivered_by = None
-            access_request.save()
-            record(action="access_request.package_changed", actor=officer,
-                   target=access_request, request=request)
+        _assembled(access_request, officer=officer, digest=current,
+                   action="access_request.package_changed", request=request)
         raise ApplicationError(
             _("Les renseignements ont changé depuis l'approbation. Ils ont été rassemblés de "
               "nouveau et doivent être approuvés encore avant d'être remis."),
