@@ -8,7 +8,9 @@ an agreement or removing a role takes effect on the very next request.
   valid Sexto Architecte badge and the school's police force an active DPCP agreement.
 - The principal reads and writes all of the school's cases, assigns leads and legal holds.
 - Police liaison officers read the hand-offs sent to their force, and write the police part.
-- The privacy officer reads case metadata (no content) for the register.
+- The privacy officer reads case metadata (no content) for the register, sets the retention
+  schedule of the organisations where they hold the role, and reads the destruction register
+  of their schools.
 - Organisation and platform administrators read nothing here.
 
 Someone with no link at all to a case gets 404, as if it did not exist; someone who may see it
@@ -57,6 +59,8 @@ class CaseRoles:
     intervener_refused: dict[UUID, str] = field(default_factory=dict)
     police_forces: set[UUID] = field(default_factory=set)
     privacy_schools: set[UUID] = field(default_factory=set)
+    # Where the person holds the privacy officer role itself: whose retention schedule they set.
+    privacy_organisations: set[UUID] = field(default_factory=set)
 
     @property
     def case_schools(self) -> set[UUID]:
@@ -104,6 +108,7 @@ def case_roles(user) -> CaseRoles:
             roles.police_forces.add(organisation.pk)
         if membership.role == Role.PRIVACY_OFFICER:
             # A privacy officer of a service centre keeps the register of all its schools.
+            roles.privacy_organisations.add(organisation.pk)
             roles.privacy_schools.add(organisation.pk)
             roles.privacy_schools.update(
                 Organisation.objects.filter(parent=organisation).values_list("pk", flat=True)

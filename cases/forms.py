@@ -9,11 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import (
+    RETENTION_DAYS_MAX,
+    RETENTION_DAYS_MIN,
     Case,
     Channel,
     Entry,
     Grid,
     PoliceFollowUp,
+    RetentionSchedule,
     SharedInformation,
     Student,
     SupportAction,
@@ -277,3 +280,21 @@ class DesignateForm(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["user"].choices = staff
+
+
+class RetentionScheduleForm(forms.ModelForm):
+    """An organisation's own schedule; the bounds are the model's (cases.models)."""
+
+    class Meta:
+        model = RetentionSchedule
+        fields = ["closed_case_days", "police_information_days"]
+        widgets = {
+            "closed_case_days": forms.NumberInput(
+                attrs={"min": RETENTION_DAYS_MIN, "max": RETENTION_DAYS_MAX}),
+            "police_information_days": forms.NumberInput(
+                attrs={"min": RETENTION_DAYS_MIN, "max": RETENTION_DAYS_MAX}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)

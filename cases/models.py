@@ -6,6 +6,7 @@ database sees tokens. Access rules live in cases/access.py; writes go through ca
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation
 from cases.crypto import EncryptedTextField
 from core.models import BaseModel
+
+# Bounds of a retention schedule: at least a day (zero would destroy police information before
+# the school could read it), at most twenty years (longer is a typing error, not a schedule).
+RETENTION_DAYS_MIN = 1
+RETENTION_DAYS_MAX = 7300
+_retention_bounds = [MinValueValidator(RETENTION_DAYS_MIN), MaxValueValidator(RETENTION_DAYS_MAX)]
 
 
 class RetentionSchedule(BaseModel):
@@ -27,11 +34,12 @@ class RetentionSchedule(BaseModel):
         verbose_name=_("organisation"),
     )
     closed_case_days = models.PositiveIntegerField(
-        _("conservation d'un dossier fermé (jours)"), default=730,
+        _("conservation d'un dossier fermé (jours)"), default=730, validators=_retention_bounds,
         help_text=_("Après la fermeture, le dossier est détruit au terme de ce délai."),
     )
     police_information_days = models.PositiveIntegerField(
         _("conservation des renseignements reçus de la police (jours)"), default=365,
+        validators=_retention_bounds,
         help_text=_("Loi sur le système de justice pénale pour les adolescents, art. 125 : "
                     "détruits dès qu'ils ne sont plus nécessaires."),
     )
@@ -482,17 +490,26 @@ class SupportAction(BaseModel):
 
 
 class DestructionRecord(BaseModel):
-    """What `sexto cases purge` destroyed: opaque ids and dates, no content, no name.
+    """What `sexto cases purge` destroyed: opaque ids, dates and the rule applied; no content,
+    no name. The organisation's privacy officer reads them (cases.views.retention).
 
     Personal information: no.
     """
+
+    class What(models.TextChoices):
+        CASE = "case", _("dossier entier")
+        POLICE_INFORMATION = "police_information", _("renseignements reçus de la police")
 
     case_id_destroyed = models.UUIDField(_("dossier détruit"), db_index=True)
     school = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     opened_on = models.DateField(_("ouvert le"))
     closed_on = models.DateField(_("fermé le"), null=True, blank=True)
-    what = models.CharField(_("ce qui a été détruit"), max_length=40)
-    rule = models.CharField(_("règle appliquée"), max_length=200)
+    what = models.CharField(_("ce qui a été détruit"), max_length=40, choices=What.choices)
+    # The rule, as data rather than a sentence, so that each reader gets it in their language:
+    # whose schedule (an organisation's code, which outlives a renaming; empty for the
+    # defaults) and the retention period it set.
+    schedule_code = models.CharField(_("calendrier appliqué"), max_length=60, blank=True)
+    kept_days = models.PositiveIntegerField(_("durée de conservation (jours)"))
 
     class Meta:
         ordering = ["-created_at"]

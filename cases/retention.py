@@ -27,8 +27,8 @@ from accounts.models import Organisation
 from audit.services import record
 from cases.models import Case, DestructionRecord, RetentionSchedule, SharedInformation
 
-WHAT_CASE = "case"
-WHAT_POLICE_INFORMATION = "police_information"
+WHAT_CASE = DestructionRecord.What.CASE
+WHAT_POLICE_INFORMATION = DestructionRecord.What.POLICE_INFORMATION
 
 
 @dataclass(frozen=True)
@@ -40,19 +40,12 @@ class Schedule:
     organisation: Organisation | None  # None: the defaults, no organisation set one
 
     @property
-    def source(self) -> str:
-        # The code, not the name: it is short, stable and unique, and the rule must fit 200
-        # characters in DestructionRecord.
-        return self.organisation.code if self.organisation is not None else "par défaut"
+    def code(self) -> str:
+        # The code, not the name: short, stable and unique. Empty for the defaults.
+        return self.organisation.code if self.organisation is not None else ""
 
-    def rule(self, what: str) -> str:
-        """The rule as DestructionRecord keeps it. In French, untranslated: it is stored once
-        and read later by the organisation's privacy officer, in the language of the records."""
-        if what == WHAT_CASE:
-            return (f"calendrier {self.source} : dossier fermé conservé "
-                    f"{self.closed_case_days} jours")
-        return (f"calendrier {self.source} : renseignements policiers conservés "
-                f"{self.police_information_days} jours")
+    def days(self, what: str) -> int:
+        return self.closed_case_days if what == WHAT_CASE else self.police_information_days
 
 
 def _default_schedule() -> Schedule:
@@ -72,11 +65,12 @@ def _schedule_from(row: RetentionSchedule) -> Schedule:
 def schedule_for(school: Organisation) -> Schedule:
     """The school's own schedule, else the nearest ancestor's (service centre, network), else
     the defaults."""
-    return _schedules_for([school])[school.pk]
+    return schedules_for([school])[school.pk]
 
 
-def _schedules_for(schools: list[Organisation]) -> dict:
-    """Schedules of many schools with two queries, whatever their number (for the purge)."""
+def schedules_for(schools: list[Organisation]) -> dict:
+    """Schedules of many schools (or other organisations) with two queries, whatever their
+    number: for the purge and the privacy officer's retention page."""
     organisations = {school.pk: school for school in schools}
     # Walk up the parents once for all schools; a cycle (refused nowhere in the model) stops
     # the walk instead of looping.
@@ -110,8 +104,14 @@ class PurgeItem:
     case_id: str
     school_id: str
     what: str  # WHAT_CASE or WHAT_POLICE_INFORMATION
-    rule: str
+    schedule_code: str  # whose schedule applied; empty for the defaults
+    kept_days: int  # the retention period it set
     shared_rows: int  # SharedInformation rows destroyed with it
+
+    @property
+    def rule(self) -> str:
+        """The rule for the command's output (cron mail, logs): ids and numbers only."""
+        return f"schedule {self.schedule_code or 'default'}: kept {self.kept_days} days"
 
 
 @dataclass
@@ -147,13 +147,14 @@ def purge(*, now: datetime.datetime | None = None, dry_run: bool = False) -> Pur
     shared_counts = _shared_counts_of_closed(now)
     for case, schedule in closed:
         item = PurgeItem(case_id=str(case.pk), school_id=str(case.school_id), what=WHAT_CASE,
-                         rule=schedule.rule(WHAT_CASE), shared_rows=shared_counts.get(case.pk, 0))
+                         schedule_code=schedule.code, kept_days=schedule.closed_case_days,
+                         shared_rows=shared_counts.get(case.pk, 0))
         if dry_run or _case_destroy(case_id=case.pk, schedule=schedule, now=now):
             report.items.append(item)
     for case, schedule, shared_ids in police:
         item = PurgeItem(case_id=str(case.pk), school_id=str(case.school_id),
-                         what=WHAT_POLICE_INFORMATION, rule=schedule.rule(WHAT_POLICE_INFORMATION),
-                         shared_rows=len(shared_ids))
+                         what=WHAT_POLICE_INFORMATION, schedule_code=schedule.code,
+                         kept_days=schedule.police_information_days, shared_rows=len(shared_ids))
         if dry_run:
             report.items.append(item)
             continue
@@ -179,7 +180,7 @@ def _closed_cases_due(now: datetime.datetime) -> list[tuple[Case, Schedule]]:
         **_closed_bound(),
         closed_at__lt=now - datetime.timedelta(days=_shortest("closed_case_days")),
     ).order_by("closed_at", "id")))
-    schedules = _schedules_for(list({case.school_id: case.school for case in candidates}.values()))
+    schedules = schedules_for(list({case.school_id: case.school for case in candidates}.values()))
     due = []
     for case in candidates:
         schedule = schedules[case.school_id]
@@ -206,8 +207,8 @@ def _police_information_due(now: datetime.datetime, *, excluding: set
     for chunk in _chunks(list(by_case)):
         cases.update({case.pk: case for case in
                       _candidate_cases(Case.objects.filter(pk__in=chunk))})
-    schedules = _schedules_for(list({case.school_id: case.school for case in cases.values()}
-                                    .values()))
+    schedules = schedules_for(list({case.school_id: case.school for case in cases.values()}
+                                   .values()))
     due = []
     for case_id, shared in by_case.items():
         case = cases[case_id]
@@ -256,13 +257,12 @@ def _case_destroy(*, case_id, schedule: Schedule, now: datetime.datetime) -> boo
             .only("id", "school_id", "created_at", "closed_at").first())
     if case is None:
         return False  # put under hold or reopened since the plan: nothing is destroyed
-    rule = schedule.rule(WHAT_CASE)
-    _destruction_write(case=case, what=WHAT_CASE, rule=rule)
+    _destruction_write(case=case, what=WHAT_CASE, schedule=schedule)
     # One delete cascades to students, entries, devices and their transfers, the grid, the
     # hand-off with its follow-up and shared information, and the support actions.
     case.delete()
     record(action="case.destroyed", target_type="cases.case", target_id=str(case_id),
-           data={"rule": rule})
+           data=_rule_data(schedule, WHAT_CASE))
     return True
 
 
@@ -278,17 +278,21 @@ def _police_information_destroy(*, case_id, shared_ids: list, schedule: Schedule
                                                   created_at__lt=limit).delete()
     if not deleted:
         return 0
-    rule = schedule.rule(WHAT_POLICE_INFORMATION)
-    _destruction_write(case=case, what=WHAT_POLICE_INFORMATION, rule=rule)
+    _destruction_write(case=case, what=WHAT_POLICE_INFORMATION, schedule=schedule)
     record(action="case.police_information_destroyed", target_type="cases.case",
-           target_id=str(case_id), data={"rule": rule, "rows": deleted})
+           target_id=str(case_id),
+           data={**_rule_data(schedule, WHAT_POLICE_INFORMATION), "rows": deleted})
     return deleted
 
 
-def _destruction_write(*, case: Case, what: str, rule: str) -> DestructionRecord:
+def _rule_data(schedule: Schedule, what: str) -> dict:
+    return {"schedule": schedule.code, "kept_days": schedule.days(what)}
+
+
+def _destruction_write(*, case: Case, what: str, schedule: Schedule) -> DestructionRecord:
     return DestructionRecord.objects.create(
         case_id_destroyed=case.pk, school_id=case.school_id,
         opened_on=timezone.localdate(case.created_at),
         closed_on=timezone.localdate(case.closed_at) if case.closed_at else None,
-        what=what, rule=rule,
+        what=what, schedule_code=schedule.code, kept_days=schedule.days(what),
     )

@@ -12,6 +12,7 @@ import datetime
 import json
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -29,6 +30,7 @@ from cases.models import (
     Grid,
     PoliceFollowUp,
     PoliceHandoff,
+    RetentionSchedule,
     SharedInformation,
     Student,
     SupportAction,
@@ -476,3 +478,37 @@ def student_name_reveal(*, student: Student, actor, request=None) -> str:
     _audit("case.student_name_revealed", case=student.case, actor=actor, request=request,
            student=str(student.pk))
     return student.name
+
+
+# --- Retention schedules ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def retention_schedule_set(*, organisation: Organisation, actor, closed_case_days: int,
+                           police_information_days: int, request=None) -> RetentionSchedule:
+    """Give `organisation` its own schedule (its schools without one follow it)."""
+    schedule = (RetentionSchedule.objects.select_for_update().filter(organisation=organisation)
+                .first() or RetentionSchedule(organisation=organisation))
+    created = schedule._state.adding
+    schedule.closed_case_days = closed_case_days
+    schedule.police_information_days = police_information_days
+    try:
+        schedule.full_clean()  # the bounds hold whoever calls, not only the form
+    except ValidationError as error:
+        raise ApplicationError(" ".join(error.messages), code="invalid") from error
+    schedule.save()
+    record(action="case.retention_schedule_set", actor=actor, request=request,
+           target_type="accounts.organisation", target_id=str(organisation.pk),
+           data={"closed_case_days": closed_case_days,
+                 "police_information_days": police_information_days, "created": created})
+    return schedule
+
+
+@transaction.atomic
+def retention_schedule_remove(*, organisation: Organisation, actor, request=None) -> bool:
+    """Remove `organisation`'s own schedule: it follows its parent's again, else the defaults."""
+    deleted, _rows = RetentionSchedule.objects.filter(organisation=organisation).delete()
+    if deleted:
+        record(action="case.retention_schedule_removed", actor=actor, request=request,
+               target_type="accounts.organisation", target_id=str(organisation.pk))
+    return bool(deleted)

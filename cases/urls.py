@@ -12,6 +12,7 @@ urlpatterns = [
     path(_("dossiers/declarer/"), views.case_report, name="case_report"),
     path(_("dossiers/intervenants/"), views.interveners, name="interveners"),
     path(_("dossiers/tableau-de-bord/"), views.dashboard, name="dashboard"),
+    path(_("dossiers/conservation/"), views.retention, name="retention"),
     path(_("dossiers/<uuid:case_id>/"), views.case_detail, name="case_detail"),
     path(_("dossiers/<uuid:case_id>/etapes/<slug:step>/"), views.case_step, name="case_step"),
     path(_("dossiers/<uuid:case_id>/appareils/<uuid:device_id>/remise/"),

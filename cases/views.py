@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -39,8 +40,21 @@ from cases.access import (
     require_roles,
 )
 from cases.metrics import case_metrics
-from cases.models import Case, CustodyTransfer, Device, Entry, Grid, Student, SupportAction
+from cases.models import (
+    RETENTION_DAYS_MAX,
+    RETENTION_DAYS_MIN,
+    Case,
+    CustodyTransfer,
+    DestructionRecord,
+    Device,
+    Entry,
+    Grid,
+    RetentionSchedule,
+    Student,
+    SupportAction,
+)
 from cases.pdf import handoff_document
+from cases.retention import schedules_for
 from core.exceptions import ApplicationError
 
 PAGE_SIZE = 50
@@ -677,3 +691,88 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         open_rows = [(labels[status], n) for status, n in metrics.open_by_status.items()]
         boards.append((name, metrics, open_rows))
     return render(request, "cases/dashboard.html", {"boards": boards})
+
+
+# --- Retention: the schedule and the destruction register ----------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@second_factor_required
+def retention(request: HttpRequest) -> HttpResponse:
+    """The privacy officer's page: the retention schedule of each organisation where they hold
+    the role (set, changed or removed), the schedule each of their schools follows, and what
+    the purge destroyed there (ids and dates only)."""
+    roles = require_roles(request, allowed=lambda r: bool(r.privacy_organisations))
+    organisations = list(Organisation.objects.filter(pk__in=roles.privacy_organisations)
+                         .order_by("name"))
+    status = 200
+    bound = None  # (organisation, form) sent back with its errors
+    if request.method == "POST":
+        organisation = next((o for o in organisations
+                             if str(o.pk) == request.POST.get("organisation")), None)
+        if organisation is None:
+            messages.error(request, _("Choisissez une organisation dont vous êtes responsable "
+                                      "de la protection des renseignements personnels."))
+            status = 400
+        elif "remove" in request.POST:
+            if services.retention_schedule_remove(organisation=organisation,
+                                                  actor=request.user, request=request):
+                messages.success(request, _(
+                    "Calendrier retiré : %(name)s suit de nouveau le calendrier dont il relève."
+                ) % {"name": organisation.name})
+            return redirect("cases:retention")
+        else:
+            form = forms.RetentionScheduleForm(request.POST, prefix=str(organisation.pk))
+            if form.is_valid():
+                try:
+                    services.retention_schedule_set(
+                        organisation=organisation, actor=request.user, request=request,
+                        **form.cleaned_data)
+                except ApplicationError as error:
+                    form.add_error(None, error.message)
+                else:
+                    messages.success(request, _("Calendrier de conservation enregistré pour "
+                                                "%(name)s.") % {"name": organisation.name})
+                    return redirect("cases:retention")
+            bound, status = (organisation, form), 400
+    return render(request, "cases/retention.html",
+                  _retention_context(request, roles, organisations, bound), status=status)
+
+
+def _retention_context(request: HttpRequest, roles, organisations: list, bound) -> dict:
+    own = {row.organisation_id: row
+           for row in RetentionSchedule.objects.filter(organisation__in=organisations)}
+    in_effect = schedules_for(organisations)
+    editors = []
+    for organisation in organisations:
+        if bound is not None and bound[0] == organisation:
+            form = bound[1]
+        else:
+            # No schedule of its own: start from the one it follows today.
+            form = forms.RetentionScheduleForm(
+                prefix=str(organisation.pk),
+                instance=own.get(organisation.pk),
+                initial=None if organisation.pk in own else {
+                    "closed_case_days": in_effect[organisation.pk].closed_case_days,
+                    "police_information_days": in_effect[organisation.pk].police_information_days,
+                })
+        editors.append((organisation, form, own.get(organisation.pk), in_effect[organisation.pk]))
+    schools = list(Organisation.objects.filter(pk__in=roles.privacy_schools,
+                                               kind=Organisation.Kind.SCHOOL).order_by("name"))
+    followed = schedules_for(schools)
+    destructions = Paginator(
+        DestructionRecord.objects.filter(school_id__in=roles.privacy_schools)
+        .select_related("school").order_by("-created_at", "pk"), PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    # The record keeps the schedule's code (it outlives a renaming); show today's name.
+    names = dict(Organisation.objects.filter(
+        code__in={record.schedule_code for record in destructions}).values_list("code", "name"))
+    for record in destructions:
+        record.schedule_label = (names.get(record.schedule_code, record.schedule_code)
+                                 if record.schedule_code else _("valeurs par défaut"))
+    return {
+        "editors": editors,
+        "schools": [(school, followed[school.pk]) for school in schools],
+        "destructions": destructions,
+        "bounds": (RETENTION_DAYS_MIN, RETENTION_DAYS_MAX),
+    }

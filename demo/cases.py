@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import Membership, Organisation, Role, User
 from cases import services
 from cases.models import Case
+from cases.retention import purge
 
 # Published demo secrets (hexadecimal, 20 bytes), one per person who uses the case tool or
 # the administration.
@@ -175,3 +176,12 @@ def demo_cases_load(users: dict[str, User]) -> None:
     services.case_close(case=case, actor=intervener, version=version(case),
                         summary="Rencontres faites, appareil rendu par la police, images "
                                 "détruites. Suivi terminé.")
+
+    # 8. Closed long ago and destroyed by the daily purge: the privacy officer's destruction
+    # register shows what is left of it (ids and dates, no content).
+    case = report("SX-DEMO-07", 800, "Un échange de photos signalé il y a deux ans.",
+                  ["instagram"], "no")
+    services.case_close(case=case, actor=principal, version=version(case),
+                        summary="Suivi terminé.")
+    Case.objects.filter(pk=case.pk).update(created_at=_at(800), closed_at=_at(790))
+    purge()

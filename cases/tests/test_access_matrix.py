@@ -37,6 +37,7 @@ REPORT = row(OK, police=403, other_police=403, privacy_officer=403,
              other_privacy_officer=403, org_admin=403, platform_admin=403)
 PRINCIPALS = row(403, principal=OK, other_principal=OK)
 DASHBOARD = row(403, principal=OK, other_principal=OK, police=OK, other_police=OK)
+PRIVACY_OFFICERS = row(403, privacy_officer=OK, other_privacy_officer=OK)
 
 # name: (method, expected answers)
 MATRIX = {
@@ -44,6 +45,7 @@ MATRIX = {
     "case_report": ("get", REPORT),
     "interveners": ("get", PRINCIPALS),
     "dashboard": ("get", DASHBOARD),
+    "retention": ("get", PRIVACY_OFFICERS),
     "case_detail": ("get", DETAIL),
     "case_step": ("get", SCHOOL),
     "custody_transfer": ("post", SCHOOL),

@@ -46,9 +46,8 @@ def test_purge_prints_one_line_per_case_then_totals(world):
 
     out, err = _run("purge", "--dry-run")
     assert out.splitlines() == [
-        f"{closed.pk}\tcase\tcalendrier par défaut : dossier fermé conservé 730 jours",
-        f"{open_case.pk}\tpolice_information\t"
-        "calendrier par défaut : renseignements policiers conservés 365 jours",
+        f"{closed.pk}\tcase\tschedule default: kept 730 days",
+        f"{open_case.pk}\tpolice_information\tschedule default: kept 365 days",
         "1 case(s) would be destroyed; police information would be destroyed in 1 case(s) "
         "(1 item(s) in all) (dry run: nothing changed)",
     ]

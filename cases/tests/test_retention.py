@@ -2,6 +2,7 @@
 
 import dataclasses
 import datetime
+import importlib
 
 import pytest
 from django.utils import timezone
@@ -67,8 +68,7 @@ def _full_case(world, *, closed_at, created_at=None, shared_at=None, **fields):
 def test_schedule_defaults_come_from_the_model(world):
     schedule = retention.schedule_for(world.school)
     assert (schedule.closed_case_days, schedule.police_information_days) == (730, 365)
-    assert schedule.organisation is None
-    assert schedule.rule("case") == "calendrier par défaut : dossier fermé conservé 730 jours"
+    assert schedule.organisation is None and schedule.code == ""
 
 
 def test_schedule_of_the_parent_then_of_the_school_itself(world):
@@ -82,8 +82,7 @@ def test_schedule_of_the_parent_then_of_the_school_itself(world):
                                      police_information_days=5)
     schedule = retention.schedule_for(world.school)
     assert (schedule.closed_case_days, schedule.organisation) == (10, world.school)
-    assert schedule.rule("police_information") == (
-        "calendrier ecole-pionniers : renseignements policiers conservés 5 jours")
+    assert (schedule.code, schedule.days("police_information")) == ("ecole-pionniers", 5)
     # The sibling school still follows its service centre.
     assert retention.schedule_for(world.school_no_agreement).closed_case_days == 100
 
@@ -112,13 +111,13 @@ def test_purge_destroys_an_expired_closed_case_and_everything_under_it(world, no
     assert destruction.what == "case"
     assert destruction.opened_on == timezone.localdate(case.created_at)
     assert destruction.closed_on == timezone.localdate(case.closed_at)
-    assert destruction.rule == "calendrier par défaut : dossier fermé conservé 730 jours"
+    assert (destruction.schedule_code, destruction.kept_days) == ("", 730)
 
     event = AuditEvent.objects.order_by("sequence").last()
     assert AuditEvent.objects.count() == before + 1
     assert (event.action, event.target_type, event.target_id) == (
         "case.destroyed", "cases.case", str(case.pk))
-    assert NARRATIVE not in str(event.data)
+    assert event.data == {"schedule": "", "kept_days": 730}
     assert audit_chain_verify().ok
 
 
@@ -129,7 +128,10 @@ def test_purge_follows_each_schools_schedule(world, now):
                          closed_at=now - 31 * DAY)
     report = retention.purge(now=now)
     assert [item.case_id for item in report.items] == [str(ours.pk)]
-    assert report.items[0].rule == "calendrier ecole-pionniers : dossier fermé conservé 30 jours"
+    assert (report.items[0].schedule_code, report.items[0].kept_days) == ("ecole-pionniers", 30)
+    assert report.items[0].rule == "schedule ecole-pionniers: kept 30 days"
+    destruction = DestructionRecord.objects.get()
+    assert (destruction.schedule_code, destruction.kept_days) == ("ecole-pionniers", 30)
     assert Case.objects.filter(pk=theirs.pk).exists()
 
 
@@ -176,7 +178,8 @@ def test_police_information_goes_first_even_on_an_open_case(world, now):
     assert len(report.items) == 1
     item = report.items[0]
     assert (item.case_id, item.what, item.shared_rows) == (str(case.pk), "police_information", 1)
-    assert item.rule == "calendrier par défaut : renseignements policiers conservés 365 jours"
+    assert (item.schedule_code, item.kept_days) == ("", 365)
+    assert item.rule == "schedule default: kept 365 days"
     assert list(SharedInformation.objects.all()) == [recent]
     assert not SharedInformation.objects.filter(pk=old.pk).exists()
     assert Case.objects.filter(pk=case.pk).exists()
@@ -184,7 +187,8 @@ def test_police_information_goes_first_even_on_an_open_case(world, now):
     assert (destruction.what, destruction.closed_on) == ("police_information", None)
     event = AuditEvent.objects.order_by("sequence").last()
     assert (event.action, event.target_id) == ("case.police_information_destroyed", str(case.pk))
-    assert event.data == {"rule": item.rule, "rows": 1}
+    assert event.data == {"schedule": "", "kept_days": 365, "rows": 1}
+    assert (destruction.schedule_code, destruction.kept_days) == ("", 365)
 
 
 def test_police_information_under_legal_hold_stays(world, now):
@@ -232,3 +236,12 @@ def test_the_report_holds_no_content(world, now):
     text = repr(dataclasses.asdict(report))
     for secret in (NARRATIVE, "Léa Fictive", "Renseignement fictif", "Note fictive"):
         assert secret not in text
+
+
+def test_migration_0003_reads_the_rules_0001_wrote():
+    """Records written before the rule became data keep their schedule and period."""
+    rule = importlib.import_module("cases.migrations.0003_destruction_rule_as_data")._RULE
+    match = rule.match("calendrier par défaut : dossier fermé conservé 730 jours")
+    assert (match["source"], match["days"]) == ("par défaut", "730")
+    match = rule.match("calendrier ecole-pionniers : renseignements policiers conservés 5 jours")
+    assert (match["source"], match["days"]) == ("ecole-pionniers", "5")

@@ -83,7 +83,7 @@ def test_demo_logins_work_with_the_printed_password(client):
 
 @pytest.mark.django_db
 def test_demo_holds_cases_at_every_step_and_prints_the_totp_secrets():
-    from cases.models import Case, PoliceFollowUp, PoliceHandoff
+    from cases.models import Case, DestructionRecord, PoliceFollowUp, PoliceHandoff
     from demo.cases import totp_secret
 
     output = _demo()
@@ -94,3 +94,7 @@ def test_demo_holds_cases_at_every_step_and_prints_the_totp_secrets():
     assert PoliceHandoff.objects.filter(acknowledged_at__isnull=True,
                                         sent_at__isnull=False).exists()
     assert PoliceFollowUp.objects.filter(qualification="impulsive").exists()
+    # One case closed long ago went through the purge: the register shows it, nothing else.
+    destruction = DestructionRecord.objects.get()
+    assert not Case.objects.filter(pk=destruction.case_id_destroyed).exists()
+    assert (destruction.what, destruction.kept_days) == ("case", 730)

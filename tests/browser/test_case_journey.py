@@ -36,7 +36,13 @@ from playwright.sync_api import Page, expect
 from accounts.models import Membership, Role
 from accounts.services import totp_device_create
 from badges.models import Award, BadgeClass
-from cases.models import Case, CustodyTransfer, PoliceFollowUp, SharedInformation
+from cases.models import (
+    Case,
+    CustodyTransfer,
+    PoliceFollowUp,
+    RetentionSchedule,
+    SharedInformation,
+)
 from conftest import make_user
 from tests.browser.accessibility import assert_accessible
 from tests.browser.fixtures import watch_for_errors
@@ -570,6 +576,24 @@ def test_an_incident_from_report_to_closure(browser, live_server, people, browse
     expect(karim.get_by_role("main")).not_to_contain_text(STUDENT_NAME)
     expect(karim.get_by_role("main")).not_to_contain_text(ACCOUNT[:40])
     visit.check(karim)
+    # ... and sets the service centre's retention schedule, which its schools follow.
+    _open_cases(karim)
+    karim.get_by_role("link", name="Conservation des dossiers").click()
+    expect(karim.get_by_role("heading", level=1)).to_have_text("Conservation des dossiers")
+    karim.get_by_label("Conservation d'un dossier fermé (jours)").fill("0")
+    karim.get_by_role("button", name="Enregistrer le calendrier").click()
+    expect(karim.get_by_label("Conservation d'un dossier fermé (jours)")).to_have_attribute(
+        "aria-invalid", "true")
+    # The form came back with its error, as a 400: the one console error expected here.
+    refused = [error for error in browser_errors if "400 (Bad Request)" in error]
+    assert len(refused) == 1 and "/fr/dossiers/conservation/" in refused[0]
+    browser_errors.remove(refused[0])
+    karim.get_by_label("Conservation d'un dossier fermé (jours)").fill("400")
+    karim.get_by_role("button", name="Enregistrer le calendrier").click()
+    expect(karim.get_by_role("main")).to_contain_text("Calendrier de conservation enregistré")
+    expect(_section(karim, "Calendrier suivi par chaque école").get_by_role(
+        "row", name=re.compile(w.school.name))).to_contain_text("400")
+    visit.check(karim)
 
     # What the pages did, as the database holds it.
     case = Case.objects.get(reference=reference)
@@ -580,6 +604,7 @@ def test_an_incident_from_report_to_closure(browser, live_server, people, browse
     assert follow.qualification == "impulsive"
     assert (follow.awareness_meeting_on, follow.images_destroyed_on) == (meeting_on, destroyed_on)
     assert SharedInformation.objects.get(handoff__case=case).purpose == "follow_up"
+    assert RetentionSchedule.objects.get(organisation=w.centre).closed_case_days == 400
     other = Case.objects.get(reference=second)
     assert other.status == Case.Status.CLOSED and other.directed_to_police_at is not None
 
