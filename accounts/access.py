@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
-from accounts.models import JoinRequest, Membership, Organisation
+from accounts.models import JoinRequest, Membership, Organisation, User
 from accounts.selectors import (
     organisations_administered_by,
     user_is_platform_admin,
@@ -47,3 +47,23 @@ def _get_membership_for_manager(request: HttpRequest, membership_id) -> Membersh
     if user_is_platform_admin(request.user):
         memberships = Membership.objects.all()  # platform roles have no organisation
     return _get_or_404(memberships.select_related("user", "organisation"), membership_id)
+
+
+def _get_person_for_second_factor_help(request: HttpRequest, user_id) -> tuple[User, bool]:
+    """The person whose second factor a people manager may unlock or reset, and whether they
+    may do it.
+
+    404 for oneself (the security page is for that) and for anyone outside the organisations
+    the manager administers. An organisation administrator may act only for someone whose every
+    role lies within those organisations: resetting the second factor of a person who also holds
+    a platform role or a role elsewhere would reach beyond what they administer (the platform
+    administrator does it). Platform administrators may act for anyone else.
+    """
+    organisations = _require_people_manager(request)
+    people = User.objects.exclude(pk=request.user.pk)
+    if user_is_platform_admin(request.user):
+        return _get_or_404(people, user_id), True
+    person = _get_or_404(people.filter(memberships__organisation__in=organisations).distinct(),
+                         user_id)
+    outside = Membership.objects.filter(user=person).exclude(organisation__in=organisations)
+    return person, not outside.exists()

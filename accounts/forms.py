@@ -332,3 +332,31 @@ class ReauthenticationForm(forms.Form):
         label=_("Mot de passe"), strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
     )
+
+
+class SecondFactorHelpForm(forms.Form):
+    """An administrator unlocks or resets someone's second factor, saying why."""
+
+    UNLOCK, RESET = "unlock", "reset"
+
+    action = forms.ChoiceField(
+        label=_("Ce qu'il faut faire"), widget=forms.RadioSelect,
+        choices=[
+            (UNLOCK, _("Débloquer : lever le blocage dû à des codes refusés. La personne garde "
+                       "son application, ses clés d'accès et ses codes de secours.")),
+            (RESET, _("Réinitialiser : retirer son application, ses clés d'accès et ses codes "
+                      "de secours (téléphone perdu ou remplacé). Elle en ajoutera un nouveau à "
+                      "sa prochaine connexion.")),
+        ],
+    )
+    reason = forms.CharField(
+        label=_("Motif"), max_length=300,
+        help_text=_("Gardé au journal d'audit : comment la personne a fait sa demande et "
+                    "comment vous avez vérifié que c'était bien elle (par exemple, un appel à "
+                    "son numéro connu)."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)

@@ -581,22 +581,44 @@ def second_factor_device_remove(*, user: User, device: Device, request=None) -> 
         StaticDevice.objects.filter(user=user).delete()
 
 
-@transaction.atomic
-def second_factor_reset(*, user: User, reason: str, unlock_only: bool = False) -> dict:
-    """For a person who lost every second factor (or is locked out): the command line only.
+def second_factor_reset(*, user: User, reason: str, unlock_only: bool = False,
+                        actor: User | None = None, request=None) -> dict:
+    """For a person locked out of their second factor, or who lost every one of them.
 
     Lifts the lock set by repeated failures; unless `unlock_only`, also removes the person's
     authenticator apps, passkeys and recovery codes, so that they add new ones after signing in
-    with their password (a case role sends them there). Audited, with the reason.
+    with their password (a case role sends them there). Removing the devices also ends the
+    second-factor verification of every session the person has open (django-otp checks the
+    device at each request). Audited with the reason, and the person is told by email, so that
+    a reset they did not ask for does not go unnoticed.
+
+    Who may ask for it is checked by the caller: `sexto second_factor` (the command line) or
+    the people page (accounts.access._get_person_for_second_factor_help). The email leaves
+    once the change is committed.
     """
-    counts = {"lock": SecondFactorLock.objects.filter(user=user).delete()[0]}
-    if not unlock_only:
-        counts["totp"] = TOTPDevice.objects.filter(user=user).delete()[0]
-        counts["passkey"] = PasskeyDevice.objects.filter(user=user).delete()[0]
-        counts["recovery_codes"] = StaticDevice.objects.filter(user=user).delete()[0]
-    record(action="auth.second_factor_unlocked" if unlock_only else "auth.second_factor_reset",
-           target=user, data={"reason": reason, **counts})
+    with transaction.atomic():
+        counts = {"lock": SecondFactorLock.objects.filter(user=user).delete()[0]}
+        if not unlock_only:
+            counts["totp"] = TOTPDevice.objects.filter(user=user).delete()[0]
+            counts["passkey"] = PasskeyDevice.objects.filter(user=user).delete()[0]
+            counts["recovery_codes"] = StaticDevice.objects.filter(user=user).delete()[0]
+        record(action="auth.second_factor_unlocked" if unlock_only
+               else "auth.second_factor_reset",
+               actor=actor, request=request, target=user, data={"reason": reason, **counts})
+    if not unlock_only or counts["lock"]:
+        _second_factor_reset_notify(user=user, unlock_only=unlock_only, actor=actor)
     return counts
+
+
+def _second_factor_reset_notify(*, user: User, unlock_only: bool, actor: User | None) -> None:
+    with translation.override(user.preferred_language):
+        subject = (_("Sexto : votre second facteur a été débloqué") if unlock_only
+                   else _("Sexto : votre second facteur a été réinitialisé"))
+        body = render_to_string("accounts/email/second_factor_reset.txt", {
+            "user": user, "unlock_only": unlock_only, "actor": actor,
+            "url": settings.SITE_URL + reverse("accounts:security"),
+        })
+    send_mail(subject, body, None, [user.email])
 
 
 def second_factor_locked_until(user: User) -> datetime.datetime | None:

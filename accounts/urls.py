@@ -43,6 +43,8 @@ urlpatterns = [
     path(_("compte/ecole/"), views.join_request_new, name="join_request_create"),
     path(_("personnes/"), views.people, name="people"),
     path(_("personnes/roles/attribuer/"), views.people_role_grant, name="role_grant"),
+    path(_("personnes/<uuid:user_id>/second-facteur/"), views.people_second_factor,
+         name="people_second_factor"),
     path(_("personnes/roles/<uuid:membership_id>/retirer/"), views.people_role_revoke,
          name="role_revoke"),
     path(_("personnes/declarations/<uuid:join_request_id>/accepter/"),

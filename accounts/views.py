@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse, reverse_lazy, translate_url
@@ -16,6 +17,7 @@ from accounts import mfa
 from accounts.access import (
     _get_join_request_for_manager,
     _get_membership_for_manager,
+    _get_person_for_second_factor_help,
     _require_people_manager,
 )
 from accounts.eligibility import badge_eligibility
@@ -25,6 +27,7 @@ from accounts.forms import (
     LocalisedPasswordResetForm,
     ProfileForm,
     RoleGrantForm,
+    SecondFactorHelpForm,
     SignupForm,
 )
 from accounts.selectors import (
@@ -32,9 +35,12 @@ from accounts.selectors import (
     join_requests_pending_in,
     memberships_in,
     platform_memberships,
+    recovery_codes_remaining,
     user_has_second_factor,
     user_is_platform_admin,
     user_memberships,
+    user_passkeys,
+    user_totp_devices,
 )
 from accounts.services import (
     EMAIL_VERIFICATION_MAX_AGE,
@@ -51,6 +57,7 @@ from accounts.services import (
     role_grant,
     role_revoke,
     second_factor_locked_until,
+    second_factor_reset,
 )
 from core.exceptions import ApplicationError
 
@@ -358,6 +365,52 @@ def people_role_revoke(request: HttpRequest, membership_id) -> HttpResponse:
         messages.success(request, _("Rôle retiré : %(membership)s.")
                          % {"membership": description})
     return redirect("accounts:people")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+@mfa.second_factor_required
+def people_second_factor(request: HttpRequest, user_id) -> HttpResponse:
+    """An administrator helps someone locked out of their second factor or who lost it.
+
+    The administrator needs a second factor of their own and to have re-authenticated in the
+    last minutes: whoever gets a reset signs in with their password alone until they add a new
+    second factor, so this is as sensitive as revealing a name.
+    """
+    person, allowed = _get_person_for_second_factor_help(request, user_id)
+    here = reverse("accounts:people_second_factor", args=[person.pk])
+    if request.method != "POST" and not mfa.reauthenticated_recently(request):
+        return redirect(mfa.reauth_url(here))
+    form = SecondFactorHelpForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if not allowed:
+            raise PermissionDenied
+        if form.is_valid() and not mfa.reauthenticated_recently(request):
+            form.add_error(None, _("Confirmez d'abord votre identité : votre dernière "
+                                   "vérification date de plus de quelques minutes."))
+        if form.is_valid():
+            unlock_only = form.cleaned_data["action"] == SecondFactorHelpForm.UNLOCK
+            counts = second_factor_reset(user=person, reason=form.cleaned_data["reason"],
+                                         unlock_only=unlock_only, actor=request.user,
+                                         request=request)
+            if not unlock_only:
+                done = _("Le second facteur de %(person)s est réinitialisé ; la personne en est "
+                         "avisée par courriel.")
+            elif counts["lock"]:
+                done = _("Le second facteur de %(person)s est débloqué.")
+            else:
+                done = _("Le second facteur de %(person)s n'était pas bloqué.")
+            messages.success(request, done % {"person": person.full_name})
+            return redirect("accounts:people")
+        status = 400
+    return render(request, "accounts/people_second_factor.html", {
+        "person": person, "allowed": allowed, "form": form, "reauth_url": mfa.reauth_url(here),
+        "locked_until": second_factor_locked_until(person),
+        "totp_count": user_totp_devices(person).count(),
+        "passkey_count": user_passkeys(person).count(),
+        "recovery_codes": recovery_codes_remaining(person),
+    }, status=status)
 
 
 @require_POST

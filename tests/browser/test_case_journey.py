@@ -612,3 +612,41 @@ def test_an_incident_from_report_to_closure(browser, live_server, people, browse
     unchecked = visit.shown - visit.checked
     assert not unchecked, f"case pages shown but not checked with axe: {sorted(unchecked)}"
     assert len(visit.checked) >= 17  # every page of the journey above
+
+
+def test_an_administrator_resets_a_lost_second_factor(browser, live_server, people,
+                                                      browser_errors):
+    """The principal lost her phone: the service centre's administrator, signed in with a
+    second factor of their own, resets hers from the people page; her next visit to the case
+    tool asks her to add a new one."""
+    w = people
+    visit = Visit(browser_errors)
+    device, _secret = totp_device_create(user=w.org_admin, name="Téléphone",
+                                         key_hex=secrets.token_hex(20))
+    admin = _new_person(browser, live_server, browser_errors, visit)
+    _sign_in(admin, w.org_admin, w.password, device)
+    admin.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Personnes").click()
+    admin.get_by_role("link", name=f"Second facteur : {w.principal.full_name}").click()
+    expect(admin.get_by_role("heading", level=1)).to_have_text(
+        f"Second facteur de {w.principal.full_name}")
+    expect(admin.get_by_role("main")).to_contain_text("1 application d'authentification")
+    visit.check(admin)
+    admin.get_by_label(re.compile("Réinitialiser :")).check()
+    admin.get_by_label("Motif").fill("Téléphone perdu ; rappelée à son numéro au dossier.")
+    admin.get_by_role("button", name="Confirmer").click()
+    expect(admin.get_by_role("heading", level=1)).to_have_text("Personnes")
+    expect(admin.get_by_text(f"Le second facteur de {w.principal.full_name} est réinitialisé"
+                             )).to_be_visible()
+    assert not TOTPDevice.objects.filter(user=w.principal).exists()
+
+    claire = _new_person(browser, live_server, browser_errors, visit)
+    claire.goto("/fr/")
+    claire.get_by_role("link", name="Se connecter").click()
+    claire.get_by_label("Adresse courriel").fill(w.principal.email)
+    claire.get_by_label("Mot de passe").fill(w.password)
+    claire.get_by_role("button", name="Se connecter").click()
+    claire.goto("/fr/dossiers/")
+    expect(claire).to_have_url(re.compile("/fr/compte/securite/"))
+    expect(claire.get_by_role("heading", level=1)).to_be_visible()
+    assert browser_errors == []

@@ -5,8 +5,10 @@ second factor.
 - `reset` also removes the person's authenticator apps, passkeys and recovery codes (for a
   lost phone): they sign in with their password and add a new second factor.
 
-Both are audited with the reason. Check who is asking before running either: whoever gets a
-reset can sign in with the password alone until they add a new second factor.
+Both are audited with the reason, and the person is told by email. Check who is asking before
+running either: whoever gets a reset can sign in with the password alone until they add a new
+second factor. Administrators do the same from the people page (accounts:people_second_factor);
+this command is for the platform's operators.
 """
 
 from django.core.management.base import BaseCommand, CommandError
