@@ -66,13 +66,33 @@ def browser_errors():
 
 
 @pytest.fixture
-def page(browser, live_server, transactional_db, browser_errors):
-    """A fresh browser profile (no cookies) on the live server, asking for French first."""
-    context = browser.new_context(
-        base_url=live_server.url, locale="fr-CA", extra_http_headers={"Accept-Language": "fr-CA,fr"}
-    )
-    context.set_default_timeout(10_000)
-    new_page = context.new_page()
-    watch_for_errors(new_page, browser_errors)
-    yield new_page
-    context.close()
+def new_page(browser, live_server, transactional_db, browser_errors):
+    """A factory of pages, each in a fresh browser profile (no cookies) on the live server,
+    asking for French first: one per person of a journey.
+
+    Every profile is closed when the test ends, before the live server stops. An open profile
+    keeps its connections alive, and the server thread of each connection would otherwise
+    outlive the server and fail to close its database connection in a later test.
+    """
+    contexts = []
+
+    def make():
+        context = browser.new_context(
+            base_url=live_server.url, locale="fr-CA",
+            extra_http_headers={"Accept-Language": "fr-CA,fr"},
+        )
+        contexts.append(context)
+        context.set_default_timeout(10_000)
+        made = context.new_page()
+        watch_for_errors(made, browser_errors)
+        return made
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    """One fresh page (see new_page)."""
+    return new_page()

@@ -158,12 +158,8 @@ class Visit:
         assert self.browser_errors == []
 
 
-def _new_person(browser, live_server, browser_errors, visit: Visit) -> Page:
-    context = browser.new_context(base_url=live_server.url, locale="fr-CA",
-                                  extra_http_headers={"Accept-Language": "fr-CA,fr"})
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    watch_for_errors(page, browser_errors)
+def _new_person(new_page, visit: Visit) -> Page:
+    page = new_page()
     visit.follow(page)
     return page
 
@@ -251,7 +247,7 @@ def _report(page: Page, account: str, channels: list[str], spreading: str,
 # --- The journey ----------------------------------------------------------------------------
 
 
-def test_an_incident_from_report_to_closure(browser, live_server, people, browser_errors,
+def test_an_incident_from_report_to_closure(new_page, people, browser_errors,
                                             settings):
     # Signing in with a second factor counts as a re-authentication for SEXTO_REAUTH_SECONDS
     # (300). A 30-second window lets the journey show the name after it ends, waiting at most
@@ -261,7 +257,7 @@ def test_an_incident_from_report_to_closure(browser, live_server, people, browse
     visit = Visit(browser_errors)
 
     # 1. A staff member signs in with her second factor and reports an incident.
-    staff = _new_person(browser, live_server, browser_errors, visit)
+    staff = _new_person(new_page, visit)
     _sign_in(staff, w.learner, w.password, w.devices[w.learner.pk], visit)
     reference = _report(staff, ACCOUNT, ["Snapchat", "Conversation de groupe"], "Oui", visit)
     expect(staff.get_by_text(ACCOUNT)).to_be_visible()
@@ -276,7 +272,7 @@ def test_an_incident_from_report_to_closure(browser, live_server, people, browse
     expect(staff.get_by_role("button", name=re.compile("^Afficher le nom"))).to_have_count(0)
 
     # 2. The principal checks her interveners and assigns the lead from the case page.
-    principal = _new_person(browser, live_server, browser_errors, visit)
+    principal = _new_person(new_page, visit)
     _sign_in(principal, w.principal, w.password, w.devices[w.principal.pk])
     _open_cases(principal)
     principal.get_by_role("link", name="Intervenants Sexto").click()
@@ -293,7 +289,7 @@ def test_an_incident_from_report_to_closure(browser, live_server, people, browse
     expect(principal.locator(".case-summary")).to_contain_text("En cours")
 
     # 3. The intervener signs in and works through the method.
-    jade = _new_person(browser, live_server, browser_errors, visit)
+    jade = _new_person(new_page, visit)
     _sign_in(jade, w.intervener, w.password, w.devices[w.intervener.pk])
     jade_signed_in = time.monotonic()
     _open_cases(jade)
@@ -468,7 +464,7 @@ def test_an_incident_from_report_to_closure(browser, live_server, people, browse
     visit.check(jade)
 
     # 4. The police liaison of the force receives the hand-off.
-    gina = _new_person(browser, live_server, browser_errors, visit)
+    gina = _new_person(new_page, visit)
     _sign_in(gina, w.police, w.password, w.devices[w.police.pk])
     _open_cases(gina)
     received = _section(gina, "Remises reçues par votre corps de police")
@@ -564,7 +560,7 @@ def test_an_incident_from_report_to_closure(browser, live_server, people, browse
     visit.check(principal)
 
     # 8. The privacy officer of the service centre keeps the register: metadata, no content.
-    karim = _new_person(browser, live_server, browser_errors, visit)
+    karim = _new_person(new_page, visit)
     _sign_in(karim, w.privacy_officer, w.password, w.devices[w.privacy_officer.pk])
     _open_cases(karim)
     register = _section(karim, "Registre des dossiers (métadonnées)")
@@ -614,7 +610,7 @@ def test_an_incident_from_report_to_closure(browser, live_server, people, browse
     assert len(visit.checked) >= 17  # every page of the journey above
 
 
-def test_an_administrator_resets_a_lost_second_factor(browser, live_server, people,
+def test_an_administrator_resets_a_lost_second_factor(new_page, people,
                                                       browser_errors):
     """The principal lost her phone: the service centre's administrator, signed in with a
     second factor of their own, resets hers from the people page; her next visit to the case
@@ -623,7 +619,7 @@ def test_an_administrator_resets_a_lost_second_factor(browser, live_server, peop
     visit = Visit(browser_errors)
     device, _secret = totp_device_create(user=w.org_admin, name="Téléphone",
                                          key_hex=secrets.token_hex(20))
-    admin = _new_person(browser, live_server, browser_errors, visit)
+    admin = _new_person(new_page, visit)
     _sign_in(admin, w.org_admin, w.password, device)
     admin.get_by_role("navigation", name="Navigation principale").get_by_role(
         "link", name="Personnes").click()
@@ -640,7 +636,7 @@ def test_an_administrator_resets_a_lost_second_factor(browser, live_server, peop
                              )).to_be_visible()
     assert not TOTPDevice.objects.filter(user=w.principal).exists()
 
-    claire = _new_person(browser, live_server, browser_errors, visit)
+    claire = _new_person(new_page, visit)
     claire.goto("/fr/")
     claire.get_by_role("link", name="Se connecter").click()
     claire.get_by_label("Adresse courriel").fill(w.principal.email)

@@ -71,15 +71,6 @@ class Visit:
         assert self.browser_errors == []
 
 
-def _new_person(browser, live_server, browser_errors) -> Page:
-    context = browser.new_context(base_url=live_server.url, locale="fr-CA",
-                                  extra_http_headers={"Accept-Language": "fr-CA,fr"})
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    watch_for_errors(page, browser_errors)
-    return page
-
-
 def _log_in(page: Page, visit: Visit, email: str, password: str) -> None:
     page.goto("/fr/")
     page.get_by_role("link", name="Se connecter").click()
@@ -158,13 +149,13 @@ def _work_through_level(page: Page, program, level_kind: str, visit: Visit) -> N
 
 
 def test_from_sign_up_to_a_published_architecte_attestation(
-    browser, live_server, world, browser_errors, mailoutbox, settings
+    new_page, live_server, world, browser_errors, mailoutbox, settings
 ):
     settings.SITE_URL = live_server.url  # the links of emails and attestations
     call_command("content", "load", str(SEXTO_CONTENT), "--publish", stdout=StringIO())
     program = Program.objects.get(slug="sexto", published_at__isnull=False)
     visit = Visit(browser_errors)
-    learner = _new_person(browser, live_server, browser_errors)
+    learner = new_page()
 
     # 1. Sign up, declaring her school.
     learner.goto("/fr/")
@@ -188,7 +179,7 @@ def test_from_sign_up_to_a_published_architecte_attestation(
     expect(learner.get_by_text("Votre adresse courriel est confirmée.")).to_be_visible()
 
     # 3. The service centre's administrator confirms she works at École des Pionniers.
-    org_admin = _new_person(browser, live_server, browser_errors)
+    org_admin = new_page()
     _log_in(org_admin, visit, world.org_admin.email, world.password)
     org_admin.get_by_role("link", name="Personnes").click()
     visit.check(org_admin)
@@ -227,7 +218,7 @@ def test_from_sign_up_to_a_published_architecte_attestation(
     assert badge_request.status == "requested"
 
     # 6. The reviewer asks for a revision, with a reason.
-    reviewer = _new_person(browser, live_server, browser_errors)
+    reviewer = new_page()
     _log_in(reviewer, visit, world.reviewer.email, world.password)
     reviewer.get_by_role("link", name="Évaluation").click()
     visit.check(reviewer)
@@ -274,7 +265,7 @@ def test_from_sign_up_to_a_published_architecte_attestation(
     expect(learner.get_by_label("Rendre mon profil public")).to_be_checked()
 
     # 10. A stranger reads the attestation, as in the seed, in French then in English.
-    stranger = _new_person(browser, live_server, browser_errors)
+    stranger = new_page()
     josee.refresh_from_db()
     stranger.goto(f"/fr/attestations/{award.pk}/")
     expect(stranger.get_by_role("heading", level=1)).to_have_text(
