@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
-from accounts.models import JoinRequest, Membership, Organisation, User
+from accounts.models import JoinRequest, Membership, Organisation, Role, User
 from accounts.selectors import (
     organisations_administered_by,
     user_is_platform_admin,
@@ -54,10 +54,11 @@ def _get_person_for_second_factor_help(request: HttpRequest, user_id) -> tuple[U
     may do it.
 
     404 for oneself (the security page is for that) and for anyone outside the organisations
-    the manager administers. An organisation administrator may act only for someone whose every
-    role lies within those organisations: resetting the second factor of a person who also holds
-    a platform role or a role elsewhere would reach beyond what they administer (the platform
-    administrator does it). Platform administrators may act for anyone else.
+    the manager administers. An organisation administrator may act only for someone less
+    privileged than themselves, wholly within what they administer: not for a person who also
+    holds a role elsewhere or a platform role, nor a superuser or staff account, nor a fellow
+    administrator of the same organisation (one taken-over administrator must not be able to
+    disarm the others). Platform administrators may act for anyone else.
     """
     organisations = _require_people_manager(request)
     people = User.objects.exclude(pk=request.user.pk)
@@ -65,5 +66,14 @@ def _get_person_for_second_factor_help(request: HttpRequest, user_id) -> tuple[U
         return _get_or_404(people, user_id), True
     person = _get_or_404(people.filter(memberships__organisation__in=organisations).distinct(),
                          user_id)
-    outside = Membership.objects.filter(user=person).exclude(organisation__in=organisations)
-    return person, not outside.exists()
+    memberships = Membership.objects.filter(user=person)
+    reaches_beyond = (
+        person.is_superuser or person.is_staff
+        or memberships.exclude(organisation__in=organisations).exists()
+        or memberships.filter(
+            role=Role.ORG_ADMIN,
+            organisation__in=Membership.objects.filter(
+                user=request.user, role=Role.ORG_ADMIN).values("organisation"),
+        ).exists()
+    )
+    return person, not reaches_beyond

@@ -589,15 +589,18 @@ def second_factor_reset(*, user: User, reason: str, unlock_only: bool = False,
     authenticator apps, passkeys and recovery codes, so that they add new ones after signing in
     with their password (a case role sends them there). Removing the devices also ends the
     second-factor verification of every session the person has open (django-otp checks the
-    device at each request). Audited with the reason, and the person is told by email, so that
-    a reset they did not ask for does not go unnoticed.
+    device at each request). Audited with the reason, and the person is told by email once the
+    change is committed, so that a reset they did not ask for does not go unnoticed (an email
+    that cannot leave is logged; it does not undo the reset).
 
     Who may ask for it is checked by the caller: `sexto second_factor` (the command line) or
-    the people page (accounts.access._get_person_for_second_factor_help). The email leaves
-    once the change is committed.
+    the people page (accounts.access._get_person_for_second_factor_help).
     """
     with transaction.atomic():
-        counts = {"lock": SecondFactorLock.objects.filter(user=user).delete()[0]}
+        locks = SecondFactorLock.objects.filter(user=user)
+        # A lock whose hour is over no longer blocks anyone: only a current one counts as lifted.
+        counts = {"lock": locks.filter(locked_until__gt=timezone.now()).count()}
+        locks.delete()
         if not unlock_only:
             counts["totp"] = TOTPDevice.objects.filter(user=user).delete()[0]
             counts["passkey"] = PasskeyDevice.objects.filter(user=user).delete()[0]
@@ -605,8 +608,9 @@ def second_factor_reset(*, user: User, reason: str, unlock_only: bool = False,
         record(action="auth.second_factor_unlocked" if unlock_only
                else "auth.second_factor_reset",
                actor=actor, request=request, target=user, data={"reason": reason, **counts})
-    if not unlock_only or counts["lock"]:
-        _second_factor_reset_notify(user=user, unlock_only=unlock_only, actor=actor)
+        if not unlock_only or counts["lock"]:
+            transaction.on_commit(lambda: _second_factor_reset_notify(
+                user=user, unlock_only=unlock_only, actor=actor), robust=True)
     return counts
 
 

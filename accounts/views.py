@@ -59,6 +59,7 @@ from accounts.services import (
     second_factor_locked_until,
     second_factor_reset,
 )
+from audit.services import record_refusal
 from core.exceptions import ApplicationError
 
 # Signing up logs the person in directly; the lockout backend only guards password checks.
@@ -385,6 +386,9 @@ def people_second_factor(request: HttpRequest, user_id) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if not allowed:
+            record_refusal(request=request, action="auth.second_factor_help_refused",
+                           target_type="accounts.user", target_id=str(person.pk),
+                           data={"status": 403})
             raise PermissionDenied
         if form.is_valid() and not mfa.reauthenticated_recently(request):
             form.add_error(None, _("Confirmez d'abord votre identité : votre dernière "

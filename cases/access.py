@@ -108,7 +108,9 @@ def case_roles(user) -> CaseRoles:
             roles.police_forces.add(organisation.pk)
         if membership.role == Role.PRIVACY_OFFICER:
             # A privacy officer of a service centre keeps the register of all its schools.
-            roles.privacy_organisations.add(organisation.pk)
+            if organisation.kind != Organisation.Kind.POLICE_FORCE:
+                # A retention schedule is a school body's, never a police force's.
+                roles.privacy_organisations.add(organisation.pk)
             roles.privacy_schools.add(organisation.pk)
             roles.privacy_schools.update(
                 Organisation.objects.filter(parent=organisation).values_list("pk", flat=True)

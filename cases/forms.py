@@ -283,7 +283,17 @@ class DesignateForm(forms.Form):
 
 
 class RetentionScheduleForm(forms.ModelForm):
-    """An organisation's own schedule; the bounds are the model's (cases.models)."""
+    """An organisation's own schedule; the bounds are the model's (cases.models).
+
+    A schedule that would make the next purge destroy something the current one keeps is
+    applied only once confirmed (`confirm_destruction`, shown when asked for).
+    """
+
+    confirm_destruction = forms.BooleanField(
+        label=_("Je confirme : la prochaine destruction quotidienne détruira définitivement ces "
+                "dossiers et ces renseignements."),
+        required=False, widget=forms.HiddenInput,
+    )
 
     class Meta:
         model = RetentionSchedule
@@ -298,3 +308,17 @@ class RetentionScheduleForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        bounds = _("Entre %(low)s et %(high)s jours.") % {
+            "low": RETENTION_DAYS_MIN, "high": RETENTION_DAYS_MAX}
+        for name in self.Meta.fields:
+            field = self.fields[name]
+            field.help_text = f"{field.help_text} {bounds}".strip()
+
+    def ask_confirmation(self, impact) -> None:
+        """Send the form back with what the change would destroy, and the box to confirm it."""
+        self.fields["confirm_destruction"].widget = forms.CheckboxInput()
+        self.add_error("confirm_destruction", _(
+            "Ce calendrier plus court rendrait dus dès la prochaine destruction quotidienne "
+            "(dossiers fermés : %(cases)s ; renseignements reçus de la police : %(police)s). "
+            "Ils seraient détruits définitivement. Cochez la case pour confirmer."
+        ) % {"cases": impact.cases, "police": impact.police_information})

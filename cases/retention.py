@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import Organisation
@@ -68,6 +68,12 @@ def schedule_for(school: Organisation) -> Schedule:
     return schedules_for([school])[school.pk]
 
 
+def inherited_schedule(organisation: Organisation) -> Schedule:
+    """The schedule `organisation` would follow without one of its own."""
+    parent = organisation.parent
+    return schedule_for(parent) if parent is not None else _default_schedule()
+
+
 def schedules_for(schools: list[Organisation]) -> dict:
     """Schedules of many schools (or other organisations) with two queries, whatever their
     number: for the purge and the privacy officer's retention page."""
@@ -95,6 +101,51 @@ def schedules_for(schools: list[Organisation]) -> dict:
             current = organisations.get(current.parent_id)
         result[school.pk] = schedule or _default_schedule()
     return result
+
+
+@dataclass(frozen=True)
+class ChangeImpact:
+    """What a new schedule for an organisation would make due at once: counts only."""
+
+    cases: int  # closed cases the next purge would destroy that the schedule now keeps
+    police_information: int  # police information items, likewise
+
+    @property
+    def any(self) -> bool:
+        return bool(self.cases or self.police_information)
+
+
+def schedule_change_impact(organisation: Organisation, *, closed_case_days: int,
+                           police_information_days: int,
+                           now: datetime.datetime | None = None) -> ChangeImpact:
+    """What giving `organisation` this schedule would make the next purge destroy, beyond what
+    it destroys anyway: asked before a change that shortens retention takes effect.
+
+    The schools concerned are those that would follow it: the organisation itself if it is a
+    school, and its schools that have no schedule of their own.
+    """
+    now = now or timezone.now()
+    schools = list(Organisation.objects.filter(
+        Q(pk=organisation.pk) | Q(parent=organisation), kind=Organisation.Kind.SCHOOL))
+    current = schedules_for(schools)
+    cases = police = 0
+    for school in schools:
+        schedule = current[school.pk]
+        if school.pk != organisation.pk and schedule.organisation == school:
+            continue  # keeps its own schedule
+        new_closed = now - datetime.timedelta(days=closed_case_days)
+        kept_closed = now - datetime.timedelta(days=schedule.closed_case_days)
+        if new_closed > kept_closed:
+            cases += Case.objects.filter(
+                school=school, **_closed_bound(),
+                closed_at__lt=new_closed, closed_at__gte=kept_closed).count()
+        new_police = now - datetime.timedelta(days=police_information_days)
+        kept_police = now - datetime.timedelta(days=schedule.police_information_days)
+        if new_police > kept_police:
+            police += SharedInformation.objects.filter(
+                handoff__case__school=school, handoff__case__legal_hold=False,
+                created_at__lt=new_police, created_at__gte=kept_police).count()
+    return ChangeImpact(cases=cases, police_information=police)
 
 
 @dataclass(frozen=True)

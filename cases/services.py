@@ -483,13 +483,22 @@ def student_name_reveal(*, student: Student, actor, request=None) -> str:
 # --- Retention schedules ---------------------------------------------------------------------
 
 
+def _schedule_values(schedule: RetentionSchedule | None) -> dict | None:
+    if schedule is None:
+        return None
+    return {"closed_case_days": schedule.closed_case_days,
+            "police_information_days": schedule.police_information_days}
+
+
 @transaction.atomic
 def retention_schedule_set(*, organisation: Organisation, actor, closed_case_days: int,
                            police_information_days: int, request=None) -> RetentionSchedule:
-    """Give `organisation` its own schedule (its schools without one follow it)."""
-    schedule = (RetentionSchedule.objects.select_for_update().filter(organisation=organisation)
-                .first() or RetentionSchedule(organisation=organisation))
-    created = schedule._state.adding
+    """Give `organisation` its own schedule (its schools without one follow it). The audit
+    entry keeps the values before and after: a destruction questioned later is explained."""
+    existing = (RetentionSchedule.objects.select_for_update()
+                .filter(organisation=organisation).first())
+    previous = _schedule_values(existing)
+    schedule = existing or RetentionSchedule(organisation=organisation)
     schedule.closed_case_days = closed_case_days
     schedule.police_information_days = police_information_days
     try:
@@ -499,16 +508,19 @@ def retention_schedule_set(*, organisation: Organisation, actor, closed_case_day
     schedule.save()
     record(action="case.retention_schedule_set", actor=actor, request=request,
            target_type="accounts.organisation", target_id=str(organisation.pk),
-           data={"closed_case_days": closed_case_days,
-                 "police_information_days": police_information_days, "created": created})
+           data={**_schedule_values(schedule), "previous": previous})
     return schedule
 
 
 @transaction.atomic
 def retention_schedule_remove(*, organisation: Organisation, actor, request=None) -> bool:
     """Remove `organisation`'s own schedule: it follows its parent's again, else the defaults."""
-    deleted, _rows = RetentionSchedule.objects.filter(organisation=organisation).delete()
-    if deleted:
-        record(action="case.retention_schedule_removed", actor=actor, request=request,
-               target_type="accounts.organisation", target_id=str(organisation.pk))
-    return bool(deleted)
+    existing = (RetentionSchedule.objects.select_for_update()
+                .filter(organisation=organisation).first())
+    if existing is None:
+        return False
+    existing.delete()
+    record(action="case.retention_schedule_removed", actor=actor, request=request,
+           target_type="accounts.organisation", target_id=str(organisation.pk),
+           data={"previous": _schedule_values(existing)})
+    return True

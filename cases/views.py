@@ -41,8 +41,6 @@ from cases.access import (
 )
 from cases.metrics import case_metrics
 from cases.models import (
-    RETENTION_DAYS_MAX,
-    RETENTION_DAYS_MIN,
     Case,
     CustodyTransfer,
     DestructionRecord,
@@ -54,7 +52,7 @@ from cases.models import (
     SupportAction,
 )
 from cases.pdf import handoff_document
-from cases.retention import schedules_for
+from cases.retention import inherited_schedule, schedule_change_impact, schedules_for
 from core.exceptions import ApplicationError
 
 PAGE_SIZE = 50
@@ -701,12 +699,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def retention(request: HttpRequest) -> HttpResponse:
     """The privacy officer's page: the retention schedule of each organisation where they hold
     the role (set, changed or removed), the schedule each of their schools follows, and what
-    the purge destroyed there (ids and dates only)."""
+    the purge destroyed there (ids and dates only).
+
+    A change may lead to irreversible destruction, so it asks for a recent re-authentication,
+    and a change that shortens retention says what the next purge would destroy and waits for
+    a confirmation.
+    """
     roles = require_roles(request, allowed=lambda r: bool(r.privacy_organisations))
     organisations = list(Organisation.objects.filter(pk__in=roles.privacy_organisations)
                          .order_by("name"))
-    status = 200
-    bound = None  # (organisation, form) sent back with its errors
+    status, bound, removal = 200, None, None
     if request.method == "POST":
         organisation = next((o for o in organisations
                              if str(o.pk) == request.POST.get("organisation")), None)
@@ -715,28 +717,69 @@ def retention(request: HttpRequest) -> HttpResponse:
                                       "de la protection des renseignements personnels."))
             status = 400
         elif "remove" in request.POST:
-            if services.retention_schedule_remove(organisation=organisation,
-                                                  actor=request.user, request=request):
-                messages.success(request, _(
-                    "Calendrier retiré : %(name)s suit de nouveau le calendrier dont il relève."
-                ) % {"name": organisation.name})
-            return redirect("cases:retention")
+            removal = _retention_remove(request, organisation)
+            if removal is None:
+                return redirect("cases:retention")
+            status = 400
         else:
-            form = forms.RetentionScheduleForm(request.POST, prefix=str(organisation.pk))
-            if form.is_valid():
-                try:
-                    services.retention_schedule_set(
-                        organisation=organisation, actor=request.user, request=request,
-                        **form.cleaned_data)
-                except ApplicationError as error:
-                    form.add_error(None, error.message)
-                else:
-                    messages.success(request, _("Calendrier de conservation enregistré pour "
-                                                "%(name)s.") % {"name": organisation.name})
-                    return redirect("cases:retention")
-            bound, status = (organisation, form), 400
-    return render(request, "cases/retention.html",
-                  _retention_context(request, roles, organisations, bound), status=status)
+            bound = _retention_set(request, organisation)
+            if bound is None:
+                return redirect("cases:retention")
+            status = 400
+    context = _retention_context(request, roles, organisations, bound)
+    context.update(removal=removal, reauthenticated=reauthenticated_recently(request),
+                   reauth_url=reauth_url(reverse("cases:retention")))
+    return render(request, "cases/retention.html", context, status=status)
+
+
+def _retention_set(request: HttpRequest, organisation: Organisation):
+    """Save the organisation's schedule; None when done, else (organisation, form) to send
+    back: errors, a re-authentication to make, or a destruction to confirm."""
+    form = forms.RetentionScheduleForm(request.POST, prefix=str(organisation.pk))
+    if form.is_valid() and not reauthenticated_recently(request):
+        form.add_error(None, _reauth_first_message())
+    if form.is_valid():
+        values = {name: form.cleaned_data[name]
+                  for name in ("closed_case_days", "police_information_days")}
+        impact = schedule_change_impact(organisation, **values)
+        if impact.any and not form.cleaned_data["confirm_destruction"]:
+            form.ask_confirmation(impact)
+        else:
+            try:
+                services.retention_schedule_set(organisation=organisation, actor=request.user,
+                                                request=request, **values)
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Calendrier de conservation enregistré pour "
+                                            "%(name)s.") % {"name": organisation.name})
+                return None
+    return organisation, form
+
+
+def _retention_remove(request: HttpRequest, organisation: Organisation):
+    """Remove the organisation's own schedule; None when done (or refused with a message),
+    else (organisation, impact): what the inherited schedule would destroy, to confirm."""
+    if not reauthenticated_recently(request):
+        messages.error(request, _reauth_first_message())
+        return None
+    inherited = inherited_schedule(organisation)
+    impact = schedule_change_impact(
+        organisation, closed_case_days=inherited.closed_case_days,
+        police_information_days=inherited.police_information_days)
+    if impact.any and request.POST.get("confirm_destruction") != "on":
+        return organisation, impact
+    if services.retention_schedule_remove(organisation=organisation, actor=request.user,
+                                          request=request):
+        messages.success(request, _(
+            "Calendrier retiré : %(name)s suit de nouveau le calendrier dont il relève."
+        ) % {"name": organisation.name})
+    return None
+
+
+def _reauth_first_message() -> str:
+    return _("Confirmez d'abord votre identité : un changement de calendrier peut mener à des "
+             "destructions définitives.")
 
 
 def _retention_context(request: HttpRequest, roles, organisations: list, bound) -> dict:
@@ -774,5 +817,4 @@ def _retention_context(request: HttpRequest, roles, organisations: list, bound) 
         "editors": editors,
         "schools": [(school, followed[school.pk]) for school in schools],
         "destructions": destructions,
-        "bounds": (RETENTION_DAYS_MIN, RETENTION_DAYS_MAX),
     }

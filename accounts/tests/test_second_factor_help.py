@@ -49,10 +49,11 @@ def test_the_page_shows_the_state_and_asks_for_a_reason(world, locked_principal,
     assert _url(locked_principal) in people.text
 
 
-def test_unlock_keeps_the_devices_audits_and_tells_the_person(world, locked_principal,
-                                                              admin_client):
-    response = admin_client.post(_url(locked_principal), {
-        "action": "unlock", "reason": "Appel à son numéro au dossier, 25 nov."})
+def test_unlock_keeps_the_devices_audits_and_tells_the_person(
+        world, locked_principal, admin_client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(_url(locked_principal), {
+            "action": "unlock", "reason": "Appel à son numéro au dossier, 25 nov."})
     assert response.status_code == 302 and response["Location"] == reverse("accounts:people")
     assert not SecondFactorLock.objects.filter(user=locked_principal).exists()
     assert TOTPDevice.objects.filter(user=locked_principal).exists()
@@ -65,14 +66,15 @@ def test_unlock_keeps_the_devices_audits_and_tells_the_person(world, locked_prin
     assert world.org_admin.full_name in message.body
 
 
-def test_reset_removes_every_second_factor_and_ends_verified_sessions(world, locked_principal,
-                                                                      admin_client):
+def test_reset_removes_every_second_factor_and_ends_verified_sessions(
+        world, locked_principal, admin_client, django_capture_on_commit_callbacks):
     # The principal's own session, verified with the device about to be removed.
     theirs = login_verified(Client(), locked_principal)
     assert theirs.get(reverse("cases:case_list")).status_code == 200
 
-    response = admin_client.post(_url(locked_principal),
-                                 {"action": "reset", "reason": "Téléphone perdu, vu en personne"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            _url(locked_principal), {"action": "reset", "reason": "Perdu, vu en personne"})
 
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=locked_principal).exists()
@@ -90,10 +92,12 @@ def test_reset_removes_every_second_factor_and_ends_verified_sessions(world, loc
     assert response["Location"].startswith(reverse("accounts:security"))
 
 
-def test_the_email_is_in_the_persons_language(world, locked_principal, admin_client):
+def test_the_email_is_in_the_persons_language(world, locked_principal, admin_client,
+                                               django_capture_on_commit_callbacks):
     locked_principal.preferred_language = "en"
     locked_principal.save(update_fields=["preferred_language"])
-    admin_client.post(_url(locked_principal), {"action": "reset", "reason": "Lost phone"})
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(_url(locked_principal), {"action": "reset", "reason": "Lost phone"})
     [message] = mail.outbox
     assert message.subject == "Sexto: your second factor was reset"
     assert "Hello" in message.body
@@ -152,10 +156,12 @@ def test_someone_with_a_role_elsewhere_is_left_to_the_platform_administrator(wor
     totp_device_create(user=world.police, name="Téléphone")
     page = admin_client.get(_url(world.police))
     assert page.status_code == 200 and page.context["allowed"] is False
-    assert "l'administrateur de la plateforme peut l'aider" in page.text
+    assert "Vous ne pouvez pas aider cette personne ici" in page.text
     response = admin_client.post(_url(world.police), {"action": "reset", "reason": "x"})
     assert response.status_code == 403
     assert TOTPDevice.objects.filter(user=world.police).exists()
+    refusal = AuditEvent.objects.get(action="auth.second_factor_help_refused")
+    assert (refusal.actor, refusal.target_id) == (world.org_admin, str(world.police.pk))
 
     platform = login_verified(Client(), world.platform_admin, reauthenticated=True)
     response = platform.post(_url(world.police), {"action": "reset", "reason": "Vu en personne"})
@@ -169,3 +175,50 @@ def test_people_who_manage_no_one_are_refused(world, locked_principal, role):
     target = world.learner if role == "principal" else locked_principal
     assert client.get(_url(target)).status_code == 403
     assert client.post(_url(target), {"action": "reset", "reason": "x"}).status_code == 403
+
+
+@pytest.mark.parametrize("privilege", ["superuser", "staff", "fellow_admin"])
+def test_more_privileged_people_are_left_to_the_platform_administrator(world, admin_client,
+                                                                        privilege):
+    person = world.learner  # staff of one of our schools, nothing else
+    if privilege == "fellow_admin":
+        Membership.objects.create(user=person, organisation=world.centre, role=Role.ORG_ADMIN)
+    else:
+        setattr(person, f"is_{privilege}", True)
+        person.save(update_fields=[f"is_{privilege}"])
+    totp_device_create(user=person, name="Téléphone")
+    assert admin_client.get(_url(person)).context["allowed"] is False
+    assert admin_client.post(_url(person), {"action": "reset", "reason": "x"}).status_code == 403
+    assert TOTPDevice.objects.filter(user=person).exists()
+
+
+def test_an_administrator_of_a_school_below_may_be_helped(world, admin_client):
+    # The centre's administrator helps the administrator of one of its schools: not a peer.
+    person = world.learner
+    Membership.objects.create(user=person, organisation=world.school, role=Role.ORG_ADMIN)
+    assert admin_client.get(_url(person)).context["allowed"] is True
+
+
+def test_a_lock_whose_hour_is_over_is_not_reported_as_lifted(world, admin_client):
+    SecondFactorLock.objects.create(user=world.principal, failures=5,
+                                    locked_until=timezone.now() - datetime.timedelta(minutes=1))
+    response = admin_client.post(_url(world.principal),
+                                 {"action": "unlock", "reason": "Appel reçu"}, follow=True)
+    assert "n&#x27;était pas bloqué" in response.text
+    assert not SecondFactorLock.objects.filter(user=world.principal).exists()
+    assert not mail.outbox
+
+
+def test_an_email_that_cannot_leave_does_not_undo_the_reset(world, locked_principal,
+                                                            admin_client, monkeypatch,
+                                                            django_capture_on_commit_callbacks):
+    def refuse(*args, **kwargs):
+        raise OSError("mail server down")
+
+    monkeypatch.setattr("accounts.services.send_mail", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(_url(locked_principal),
+                                     {"action": "reset", "reason": "Téléphone perdu"})
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=locked_principal).exists()
+    assert AuditEvent.objects.filter(action="auth.second_factor_reset").count() == 1

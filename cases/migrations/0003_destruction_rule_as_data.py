@@ -23,6 +23,17 @@ def rules_as_data(apps, schema_editor):
         )
 
 
+def rules_as_sentences(apps, schema_editor):
+    """Back to 0002: the sentence, rebuilt from the data."""
+    DestructionRecord = apps.get_model("cases", "DestructionRecord")
+    for record in DestructionRecord.objects.all().only("pk", "what", "schedule_code", "kept_days"):
+        kept = ("dossier fermé conservé" if record.what == "case"
+                else "renseignements policiers conservés")
+        DestructionRecord.objects.filter(pk=record.pk).update(
+            rule=f"calendrier {record.schedule_code or 'par défaut'} : {kept} "
+                 f"{record.kept_days} jours")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -41,7 +52,14 @@ class Migration(migrations.Migration):
             name='schedule_code',
             field=models.CharField(blank=True, max_length=60, verbose_name='calendrier appliqué'),
         ),
-        migrations.RunPython(rules_as_data, migrations.RunPython.noop),
+        migrations.RunPython(rules_as_data, rules_as_sentences),
+        # A default before the removal, so that going back to 0002 can add the column again
+        # to a table that holds rows; rules_as_sentences then fills it.
+        migrations.AlterField(
+            model_name='destructionrecord',
+            name='rule',
+            field=models.CharField(default='', max_length=200, verbose_name='règle appliquée'),
+        ),
         migrations.RemoveField(
             model_name='destructionrecord',
             name='rule',

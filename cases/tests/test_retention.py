@@ -239,7 +239,8 @@ def test_the_report_holds_no_content(world, now):
 
 
 def test_migration_0003_reads_the_rules_0001_wrote():
-    """Records written before the rule became data keep their schedule and period."""
+    """The pattern 0003 reads the old sentences with (its forward and backward steps were run
+    by hand on a database holding records: SQLite, 0002 → 0003 → 0002 → 0003)."""
     rule = importlib.import_module("cases.migrations.0003_destruction_rule_as_data")._RULE
     match = rule.match("calendrier par défaut : dossier fermé conservé 730 jours")
     assert (match["source"], match["days"]) == ("par défaut", "730")
