@@ -6,6 +6,7 @@ it, browser tests are skipped on a developer's machine but fail in CI (CI=true),
 never pass by skipping them.
 """
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -74,22 +75,20 @@ def new_page(browser, live_server, transactional_db, browser_errors):
     keeps its connections alive, and the server thread of each connection would otherwise
     outlive the server and fail to close its database connection in a later test.
     """
-    contexts = []
+    with contextlib.ExitStack() as profiles:  # each one closed, even if another fails to
 
-    def make():
-        context = browser.new_context(
-            base_url=live_server.url, locale="fr-CA",
-            extra_http_headers={"Accept-Language": "fr-CA,fr"},
-        )
-        contexts.append(context)
-        context.set_default_timeout(10_000)
-        made = context.new_page()
-        watch_for_errors(made, browser_errors)
-        return made
+        def make():
+            context = browser.new_context(
+                base_url=live_server.url, locale="fr-CA",
+                extra_http_headers={"Accept-Language": "fr-CA,fr"},
+            )
+            profiles.callback(context.close)
+            context.set_default_timeout(10_000)
+            made = context.new_page()
+            watch_for_errors(made, browser_errors)
+            return made
 
-    yield make
-    for context in contexts:
-        context.close()
+        yield make
 
 
 @pytest.fixture
