@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime
 import http.client
 import json
 import os
@@ -47,6 +48,7 @@ from accounts.models import User
 from badges.models import Award
 from cases.bulk import cases_bulk_create
 from cases.models import Case
+from cases.retention import purge
 from credentials.bulk import credentials_issue_bulk
 from credentials.did import did_document
 from credentials.integrity import proof_verify
@@ -59,7 +61,7 @@ from credentials.verify import default_fetcher, issuer_key_resolver
 from demo.data import demo_data_load
 
 GROUPS = ["pages", "issue_per_s", "verify_per_s_per_core", "pdf_ms", "attestation_page_rps",
-          "case_pages"]
+          "case_pages", "purge_ms_per_case"]
 
 
 @dataclass
@@ -419,6 +421,40 @@ def _no_static(handler):
     return handler
 
 
+# --- The retention purge --------------------------------------------------------------------------
+
+
+def _expired_cases(*, total: int, seed: int) -> list:
+    """Fictional cases (cases/bulk.py) of which every closed one is long past its retention."""
+    made = cases_bulk_create(total=total, schools=5, seed=seed)
+    closed = Case.objects.filter(school__in=made["schools"], status=Case.Status.CLOSED)
+    closed.update(closed_at=timezone.now() - datetime.timedelta(days=5000), legal_hold=False)
+    return list(closed.values_list("pk", flat=True))
+
+
+def purge_ms_per_case(world: dict, *, quick: bool) -> Figure:
+    """`sexto cases purge` (plan, row locks, destruction records, cascade, audit entries) per
+    closed case destroyed, beside one plain ORM delete of as many such cases (the cascade
+    alone: no record, no audit, no lock)."""
+    total = 500 if quick else 5_000
+    baseline_ids = _expired_cases(total=total, seed=3)
+    started = time.perf_counter()
+    Case.objects.filter(pk__in=baseline_ids).delete()
+    baseline = (time.perf_counter() - started) * 1000 / max(len(baseline_ids), 1)
+    purged_ids = _expired_cases(total=total, seed=4)
+    started = time.perf_counter()
+    report = purge()
+    value = (time.perf_counter() - started) * 1000 / max(report.cases_destroyed, 1)
+    assert report.cases_destroyed == len(purged_ids), "the purge missed expired cases"
+    return Figure(
+        name="purge_ms_per_case", value=round(value, 2), unit="ms per case",
+        baseline="plain_orm_delete_ms_per_case", baseline_value=round(baseline, 2),
+        ratio=_ratio(value, baseline),
+        details={"cases_destroyed": report.cases_destroyed,
+                 "baseline_cases": len(baseline_ids)},
+    )
+
+
 # --- The run --------------------------------------------------------------------------------------
 
 
@@ -427,6 +463,7 @@ RUNNERS = {
     "verify_per_s_per_core": verify_per_s_per_core,
     "pdf_ms": pdf_ms,
     "attestation_page_rps": attestation_page_rps,
+    "purge_ms_per_case": purge_ms_per_case,
 }
 
 

@@ -77,3 +77,14 @@ def test_case_pages_figures_are_p95_over_http_beside_the_small_baseline(tmp_path
 def test_unknown_group_is_refused(tmp_path):
     result = _bench(tmp_path, "--only", "nope")
     assert result.returncode != 0 and "Unknown group" in result.stderr
+
+
+def test_purge_figure_destroys_every_expired_case_beside_a_plain_delete(tmp_path):
+    result = _bench(tmp_path, "--only", "purge_ms_per_case", "--json")
+    assert result.returncode == 0, result.stderr
+    figure = json.loads(result.stdout)["figures"]["purge_ms_per_case"]
+    assert figure["value"] > 0 and figure["baseline_value"] > 0
+    assert figure["baseline"] == "plain_orm_delete_ms_per_case"
+    # Closed cases are a part of the 500 made for each measure, about the same part each time.
+    assert 0 < figure["details"]["cases_destroyed"] < 500
+    assert 0 < figure["details"]["baseline_cases"] < 500

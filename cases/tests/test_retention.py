@@ -165,6 +165,36 @@ def test_a_hold_set_after_the_plan_wins(world, now, monkeypatch):
     assert Case.objects.filter(pk=case.pk).exists()
 
 
+def test_a_hold_set_after_the_plan_keeps_its_case_and_only_it(world, now, monkeypatch):
+    # Both in one batch: the row locks and the rule checked again sort them out.
+    held = case_create(world.school, status=Case.Status.CLOSED, closed_at=now - 800 * DAY)
+    due = case_create(world.school, status=Case.Status.CLOSED, closed_at=now - 900 * DAY)
+    planned = retention._closed_cases_due
+
+    def plan_then_hold(when):
+        plan = planned(when)
+        Case.objects.filter(pk=held.pk).update(legal_hold=True)
+        return plan
+
+    monkeypatch.setattr(retention, "_closed_cases_due", plan_then_hold)
+    report = retention.purge(now=now)
+    assert [item.case_id for item in report.items] == [str(due.pk)]
+    assert list(Case.objects.all()) == [held]
+    assert list(DestructionRecord.objects.values_list("case_id_destroyed", flat=True)) == [due.pk]
+    assert AuditEvent.objects.filter(action="case.destroyed").count() == 1
+
+
+def test_cases_are_destroyed_in_batches(world, now, monkeypatch):
+    monkeypatch.setattr(retention, "DESTROY_BATCH", 2)
+    cases = [case_create(world.school, status=Case.Status.CLOSED, closed_at=now - (800 + i) * DAY)
+             for i in range(5)]
+    report = retention.purge(now=now)
+    assert report.cases_destroyed == 5 and not Case.objects.exists()
+    assert {item.case_id for item in report.items} == {str(case.pk) for case in cases}
+    assert DestructionRecord.objects.count() == 5
+    assert audit_chain_verify().ok
+
+
 # --- police information -----------------------------------------------------------------------
 
 def test_police_information_goes_first_even_on_an_open_case(world, now):
