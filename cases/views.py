@@ -47,7 +47,6 @@ from cases.models import (
     Device,
     Entry,
     Grid,
-    RetentionSchedule,
     Student,
     SupportAction,
 )
@@ -783,26 +782,22 @@ def _reauth_first_message() -> str:
 
 
 def _retention_context(request: HttpRequest, roles, organisations: list, bound) -> dict:
-    own = {row.organisation_id: row
-           for row in RetentionSchedule.objects.filter(organisation__in=organisations)}
-    in_effect = schedules_for(organisations)
+    schools = list(Organisation.objects.filter(pk__in=roles.privacy_schools,
+                                               kind=Organisation.Kind.SCHOOL).order_by("name"))
+    in_effect = schedules_for(organisations + schools)
     editors = []
     for organisation in organisations:
+        schedule = in_effect[organisation.pk]
         if bound is not None and bound[0] == organisation:
             form = bound[1]
         else:
-            # No schedule of its own: start from the one it follows today.
-            form = forms.RetentionScheduleForm(
-                prefix=str(organisation.pk),
-                instance=own.get(organisation.pk),
-                initial=None if organisation.pk in own else {
-                    "closed_case_days": in_effect[organisation.pk].closed_case_days,
-                    "police_information_days": in_effect[organisation.pk].police_information_days,
-                })
-        editors.append((organisation, form, own.get(organisation.pk), in_effect[organisation.pk]))
-    schools = list(Organisation.objects.filter(pk__in=roles.privacy_schools,
-                                               kind=Organisation.Kind.SCHOOL).order_by("name"))
-    followed = schedules_for(schools)
+            # Start from the schedule it follows today, its own or an inherited one.
+            form = forms.RetentionScheduleForm(prefix=str(organisation.pk), initial={
+                "closed_case_days": schedule.closed_case_days,
+                "police_information_days": schedule.police_information_days,
+            })
+        own = schedule.organisation == organisation
+        editors.append((organisation, form, own, schedule))
     destructions = Paginator(
         DestructionRecord.objects.filter(school_id__in=roles.privacy_schools)
         .select_related("school").order_by("-created_at", "pk"), PAGE_SIZE,
@@ -815,6 +810,6 @@ def _retention_context(request: HttpRequest, roles, organisations: list, bound) 
                                  if record.schedule_code else _("valeurs par défaut"))
     return {
         "editors": editors,
-        "schools": [(school, followed[school.pk]) for school in schools],
+        "schools": [(school, in_effect[school.pk]) for school in schools],
         "destructions": destructions,
     }

@@ -126,11 +126,7 @@ def access_request_package(*, access_request: AccessRequest) -> dict:
         data = redact_other_people(data, subject=subject)
         return {
             "format": FORMAT,
-            "request": {
-                "id": str(access_request.pk),
-                "organisation": access_request.organisation.name,
-                "received_on": access_request.received_on.isoformat(),
-            },
+            "request": _request_part(access_request),
             "subject": {"id": str(subject.pk)},
             "notes": [
                 _("Ce document réunit les renseignements personnels que Sexto détient à votre "
@@ -142,6 +138,11 @@ def access_request_package(*, access_request: AccessRequest) -> dict:
             ],
             "sources": data,
         }
+
+
+def _request_part(access_request: AccessRequest) -> dict:
+    return {"id": str(access_request.pk), "organisation": access_request.organisation.name,
+            "received_on": access_request.received_on.isoformat()}
 
 
 def _student_package(access_request: AccessRequest) -> dict:
@@ -158,11 +159,7 @@ def _student_package(access_request: AccessRequest) -> dict:
         data = redact_other_people(data, subject=None, own_names=[name])
         return {
             "format": FORMAT,
-            "request": {
-                "id": str(access_request.pk),
-                "organisation": access_request.organisation.name,
-                "received_on": access_request.received_on.isoformat(),
-            },
+            "request": _request_part(access_request),
             "subject": {"kind": "student", "school": school.name, "name": name},
             "notes": [
                 _("Ce document réunit les renseignements personnels que Sexto détient au sujet "

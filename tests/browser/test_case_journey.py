@@ -27,7 +27,7 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
-from django.urls import Resolver404, resolve, translate_url
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -35,7 +35,6 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import Membership, Role
 from accounts.services import totp_device_create
-from badges.models import Award, BadgeClass
 from cases.models import (
     Case,
     CustodyTransfer,
@@ -43,9 +42,9 @@ from cases.models import (
     RetentionSchedule,
     SharedInformation,
 )
+from cases.tests.conftest import award_architecte
 from conftest import make_user
-from tests.browser.accessibility import assert_accessible
-from tests.browser.fixtures import watch_for_errors
+from tests.browser.accessibility import assert_accessible_in_both_languages
 
 pytestmark = pytest.mark.browser
 
@@ -68,15 +67,7 @@ def people(world):
     w.intervener = make_user("jade.intervention@example.test", "Jade Fictive")
     Membership.objects.create(user=w.intervener, organisation=w.school, role=Role.STAFF)
     Membership.objects.create(user=w.intervener, organisation=w.school, role=Role.INTERVENER)
-    badge_class, _created = BadgeClass.objects.get_or_create(
-        slug="sexto-architecte",
-        defaults={"program_slug": "sexto", "level_kind": "architecte",
-                  "name": {"fr": "Trousse Sexto 2 – Architecte", "en": "Sexto kit 2 – Architect"},
-                  "description": {"fr": "Fictif", "en": "Fictional"},
-                  "criteria": {"fr": "Fictif", "en": "Fictional"}},
-    )
-    Award.objects.create(badge_class=badge_class, recipient=w.intervener,
-                         granted_at=timezone.now())
+    award_architecte(w.intervener)
     w.intervener.email_verified_at = w.intervener.date_joined
     w.intervener.save(update_fields=["email_verified_at"])
     w.privacy_officer = make_user("karim.vieprivee@example.test", "Karim Fictif",
@@ -136,23 +127,9 @@ class Visit:
         page.on("framenavigated", seen)
 
     def check(self, page: Page) -> None:
-        expect(page.get_by_role("heading", level=1)).to_have_count(1)
-        assert_accessible(page)
-        parts = urlsplit(page.url)
-        english = translate_url(parts.path, "en")
-        assert english != parts.path, f"no English address for {parts.path}"
-        if parts.query:
-            english += f"?{parts.query}"
-        tab = page.context.new_page()
-        watch_for_errors(tab, self.browser_errors)
-        response = tab.goto(english)
-        assert response.status == 200, english
-        expect(tab.locator("html")).to_have_attribute("lang", "en")
-        expect(tab.get_by_role("heading", level=1)).to_have_count(1)
-        assert_accessible(tab)
-        tab.close()
+        path, _english = assert_accessible_in_both_languages(page, self.browser_errors)
         self.runs += 2
-        kind = _page_kind(parts.path)
+        kind = _page_kind(path)
         if kind is not None:
             self.checked.add(kind)
         assert self.browser_errors == []

@@ -18,14 +18,12 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.urls import translate_url
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
 from badges.models import Award, BadgeRequest
-from tests.browser.accessibility import assert_accessible
-from tests.browser.fixtures import watch_for_errors
+from tests.browser.accessibility import assert_accessible_in_both_languages
 from training.models import Module, Program
 
 pytestmark = pytest.mark.browser
@@ -53,20 +51,7 @@ class Visit:
         self.checked: list[str] = []
 
     def check(self, page: Page) -> None:
-        expect(page.get_by_role("heading", level=1)).to_have_count(1)
-        assert_accessible(page)
-        path = urlsplit(page.url).path
-        english = translate_url(path, "en")
-        assert english != path, f"no English address for {path}"
-        # A second tab of the same browser profile: same session, nothing in the first tab moves.
-        tab = page.context.new_page()
-        watch_for_errors(tab, self.browser_errors)
-        response = tab.goto(english)
-        assert response.status == 200, english
-        expect(tab.locator("html")).to_have_attribute("lang", "en")
-        expect(tab.get_by_role("heading", level=1)).to_have_count(1)
-        assert_accessible(tab)
-        tab.close()
+        path, english = assert_accessible_in_both_languages(page, self.browser_errors)
         self.checked.extend([path, english])
         assert self.browser_errors == []
 
