@@ -6,3 +6,6 @@ class AuditConfig(AppConfig):
 
     def ready(self):
         from audit import receivers  # noqa: F401 - connects the authentication receivers
+        from audit.actions import autodiscover
+
+        autodiscover()

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from audit.actions import check_action
 from audit.models import AuditChainHead, AuditEvent
 
 GENESIS = "0" * 64
@@ -50,7 +51,12 @@ def record(
     data: dict | None = None,
     request=None,
 ) -> AuditEvent:
-    """Append one event. `target` may be any model instance; its id is kept, never its content."""
+    """Append one event. `target` may be any model instance; its id is kept, never its content.
+
+    `action` must be listed in an app's audit_actions.py (audit.actions), so that it reads in
+    words wherever the log is shown.
+    """
+    check_action(action)
     if target is not None:
         target_type = target_type or target._meta.label_lower
         target_id = target_id or str(target.pk)

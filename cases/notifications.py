@@ -53,3 +53,16 @@ def handoff_acknowledged_notify(handoff: PoliceHandoff) -> None:
         what=gettext_noop(
             "Le corps de police a confirmé la réception d'un dossier de votre école."),
         url_name="cases:case_detail", case=case))
+
+
+# Called by cases.services; sent by the notifications work (issue 9), content-free like the rest.
+def case_reported_notify(case: Case) -> None:
+    """A new report: the school's principal and its designated interveners."""
+
+
+def police_decision_notify(follow_up) -> None:
+    """The DPCP qualified the act: the case's lead and the principal."""
+
+
+def information_shared_notify(shared) -> None:
+    """The police shared information with the school: the case's lead and the principal."""

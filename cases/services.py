@@ -101,6 +101,7 @@ def case_report(*, reporter, school: Organisation, told_at: datetime.datetime, a
     else:
         raise ApplicationError(_("Le dossier n'a pas pu être créé. Réessayez."))
     _audit("case.reported", case=case, actor=reporter, request=request)
+    notifications.case_reported_notify(case)
     return case
 
 
@@ -389,6 +390,7 @@ def follow_up_save(*, handoff: PoliceHandoff, actor, request=None, **fields) -> 
     follow_up = PoliceFollowUp.objects.filter(handoff=handoff).first() or PoliceFollowUp(
         handoff=handoff
     )
+    decided_before = bool(follow_up.qualification)
     _save(follow_up, fields=fields)
     case = handoff.case
     if follow_up.police_file_closed and case.legal_hold:
@@ -398,6 +400,8 @@ def follow_up_save(*, handoff: PoliceHandoff, actor, request=None, **fields) -> 
         case.save(update_fields=["legal_hold", "legal_hold_reason"])
     _audit("case.police_follow_up_saved", case=case, actor=actor, request=request,
            fields=sorted(fields))
+    if follow_up.qualification and not decided_before:
+        notifications.police_decision_notify(follow_up)
     return follow_up
 
 
@@ -408,6 +412,7 @@ def information_share(*, handoff: PoliceHandoff, actor, purpose: str, content: s
     _save(shared, fields={"purpose": purpose, "content": content})
     _audit("case.police_information_shared", case=handoff.case, actor=actor, request=request,
            purpose=purpose)
+    notifications.information_shared_notify(shared)
     return shared
 
 

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.mfa import reauth_url, reauthenticated_recently, second_factor_required
 from accounts.models import Membership, Organisation, Role, User
 from accounts.services import role_grant, role_revoke
+from audit.actions import action_label
 from audit.selectors import events_for_target
 from cases import forms, services
 from cases.access import (
@@ -56,33 +57,6 @@ from core.exceptions import ApplicationError
 
 PAGE_SIZE = 50
 
-# The access log in words; an action not listed here shows its code.
-ACTION_LABELS = {
-    "case.accessed": gettext_lazy("Consultation"),
-    "case.access_refused": gettext_lazy("Accès refusé"),
-    "case.reported": gettext_lazy("Déclaration"),
-    "case.report_updated": gettext_lazy("Déclaration modifiée"),
-    "case.lead_assigned": gettext_lazy("Responsable attribué"),
-    "case.student_added": gettext_lazy("Élève ajouté"),
-    "case.student_name_revealed": gettext_lazy("Nom d'un élève affiché"),
-    "case.entry_added": gettext_lazy("Rencontre ou note ajoutée"),
-    "case.device_seized": gettext_lazy("Appareil saisi"),
-    "case.custody_transferred": gettext_lazy("Remise de l'appareil"),
-    "case.custody_acknowledged": gettext_lazy("Réception de l'appareil confirmée"),
-    "case.grid_saved": gettext_lazy("Grille enregistrée"),
-    "case.dpj_recorded": gettext_lazy("Signalement à la DPJ noté"),
-    "case.police_contacted": gettext_lazy("Contact avec la police noté"),
-    "case.handoff_sent": gettext_lazy("Remise à la police"),
-    "case.handoff_acknowledged": gettext_lazy("Réception confirmée par la police"),
-    "case.handoff_pdf_exported": gettext_lazy("PDF de la remise téléchargé"),
-    "case.police_follow_up_saved": gettext_lazy("Suivi policier enregistré"),
-    "case.police_information_shared": gettext_lazy("Renseignements communiqués par la police"),
-    "case.directed_to_police": gettext_lazy("Famille dirigée vers la police"),
-    "case.support_action_added": gettext_lazy("Action de soutien ajoutée"),
-    "case.support_action_done": gettext_lazy("Action de soutien faite"),
-    "case.closed": gettext_lazy("Dossier fermé"),
-    "case.legal_hold_set": gettext_lazy("Conservation mise à jour"),
-}
 
 
 def _students_unnamed(case: Case):
@@ -518,7 +492,7 @@ def case_hold(request: HttpRequest, case_id) -> HttpResponse:
 def case_access_log(request: HttpRequest, case_id) -> HttpResponse:
     """Who read or changed this case, and when: for its lead and the principal."""
     case = get_case_for_user(request, case_id, need=Need.ACCESS_LOG)
-    events = [(event, ACTION_LABELS.get(event.action, event.action))
+    events = [(event, action_label(event.action))
               for event in events_for_target(target_type="cases.case",
                                              target_id=str(case.pk))[:500]]
     return render(request, "cases/case_access_log.html", {"case": case, "events": events})

@@ -1,6 +1,14 @@
 import pytest
 
+from audit.actions import register
 from audit.services import record
+
+# The actions these tests write, listed as an app lists its own (audit.actions).
+register({code: code for code in (
+    "test.first", "test.second", "test.third", "test.fourth", "test.other", "test.ip",
+    "test.anonymous", "test.appended", "test.inserted", "test.forged", "test.concurrent",
+    "test.thread", "test.rolled_back", "test.before_flush", "test.after_flush", "case.viewed",
+)}, module=__name__)
 
 PASSWORD = "une-phrase-de-passe-fictive-42"
 
