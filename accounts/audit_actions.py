@@ -1,8 +1,12 @@
-"""Actions recorded by the accounts app: sign-in, second factor, roles, people."""
+"""Actions about people's accounts: sign-in, second factor, roles, people."""
 
 from django.utils.translation import gettext_lazy as _
 
 ACTIONS = {
+    # Recorded by audit.receivers, from Django's authentication signals.
+    "auth.login": _("Connexion"),
+    "auth.logout": _("Déconnexion"),
+    "auth.login_failed": _("Échec de connexion"),
     "account.created": _("Compte créé"),
     "email.verified": _("Adresse courriel confirmée"),
     "profile.updated": _("Profil modifié"),
