@@ -27,6 +27,7 @@ from badges.selectors import personal_data as badges_personal_data
 from cases.selectors import personal_data as cases_personal_data
 from cases.selectors import student_personal_data as cases_student_personal_data
 from credentials.selectors import personal_data as credentials_personal_data
+from notifications.selectors import personal_data as notifications_personal_data
 from training.selectors import personal_data as training_personal_data
 
 Source = Callable[..., dict]
@@ -37,6 +38,7 @@ SOURCES: dict[str, Source] = {
     "badges": badges_personal_data,
     "credentials": credentials_personal_data,
     "cases": cases_personal_data,
+    "notifications": notifications_personal_data,
 }
 
 # What Sexto holds about a student (a minor with no account): the case tool only.

@@ -356,8 +356,9 @@ def test_sources_are_every_apps_personal_data_selector():
     from accounts.selectors import personal_data as accounts_data
     from badges.selectors import personal_data as badges_data
     from credentials.selectors import personal_data as credentials_data
+    from notifications.selectors import personal_data as notifications_data
     from training.selectors import personal_data as training_data
 
     expected = {"accounts": accounts_data, "training": training_data, "badges": badges_data,
-                "credentials": credentials_data}
+                "credentials": credentials_data, "notifications": notifications_data}
     assert {name: sources.SOURCES.get(name) for name in expected} == expected
