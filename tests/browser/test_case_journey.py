@@ -13,8 +13,7 @@ real pages; fixtures only create the people, the intervener's badge and the TOTP
 4. The police liaison acknowledges the hand-off, records the follow-up and shares information
    with the school for a purpose.
 5. The intervener sees both in the case, then closes it.
-6. A second incident has no direct impact on the school: the principal directs the family to
-   the police, which closes it.
+(The no-impact path and the school's minimal path as a drill: tests/browser/test_incident_drill.py.)
 
 Every distinct case page visited is checked with axe in French, and the same address in English
 (the translated path, same session), as tests/browser/test_journey.py does for the learning path.
@@ -49,7 +48,6 @@ from tests.browser.case_helpers import (
     save,
     section,
     sign_in,
-    step,
     when,
 )
 from tests.browser.clock import end_reauthentication, phone_tolerance, totp_code
@@ -354,43 +352,24 @@ def test_an_incident_from_report_to_closure(new_page, people, browser_errors):
     expect(jade.get_by_role("link", name="Ajouter un élève concerné")).to_have_count(0)
     visit.check(jade)
 
-    # 6. No direct impact on the school: reported, then the principal directs the family to
-    # the police, which closes the school's part.
-    second = report(staff, "Un parent appelle : sa fille a été sollicitée en ligne par un "
-                            "inconnu, hors de l'école, pendant l'été (récit fictif).",
-                     ["Autre"], "Ne sait pas")
-    open_case(principal, second)
-    step(principal, "Diriger la famille vers la police et fermer le volet de l'école",
-          "Aucun impact direct sur le milieu scolaire")
-    visit.check(principal)
-    principal.get_by_label("Famille ou victime dirigée vers la police le").fill(when(0.1))
-    principal.get_by_label("Résumé").fill("Aucun élève de l'école en cause. La famille a été "
-                                          "dirigée vers le poste de police le jour même.")
-    save(principal)
-    expect(section(principal, "7. Aucun impact direct sur le milieu scolaire")).to_contain_text(
-        re.compile(r"Famille ou victime dirigée vers la police le \d{4}-\d\d-\d\d \d\d:\d\d\."))
-    expect(principal.locator(".case-summary")).to_contain_text("Fermé")
-    expect(section(principal, "10. Fermeture")).to_contain_text("Aucun élève de l'école en cause.")
-    visit.check(principal)
-    # The staff member sees both of her reports, and their state.
+    # The staff member sees her report, and its state.
     open_cases(staff)
     reported = section(staff, "Incidents que vous avez déclarés")
-    expect(reported.get_by_role("listitem")).to_have_count(2)
-    expect(reported.get_by_role("listitem").filter(has_text=second)).to_contain_text("Fermé")
+    expect(reported.get_by_role("listitem").filter(has_text=reference)).to_contain_text("Fermé")
 
-    # 7. The principal's dashboard: counts and delays, no name.
+    # 6. The principal's dashboard: counts and delays, no name.
     principal.get_by_role("link", name="Tous les dossiers").first.click()
     principal.get_by_role("link", name="Tableau de bord").click()
     expect(principal.get_by_role("heading", level=1)).to_have_text("Tableau de bord")
     expect(principal.get_by_role("main")).not_to_contain_text(STUDENT_NAME)
     visit.check(principal)
 
-    # 8. The privacy officer of the service centre keeps the register: metadata, no content.
+    # 7. The privacy officer of the service centre keeps the register: metadata, no content.
     karim = new_person(new_page, visit)
     sign_in(karim, w.privacy_officer, w.password, w.devices[w.privacy_officer.pk])
     open_cases(karim)
     register = section(karim, "Registre des dossiers (métadonnées)")
-    expect(register.get_by_role("row")).to_have_count(3)  # the header and the two cases
+    expect(register.get_by_role("row")).to_have_count(2)  # the header and the case
     visit.check(karim)
     register.get_by_role("link", name=reference, exact=True).click()
     expect(karim.get_by_role("heading", level=1)).to_contain_text(reference)
@@ -437,8 +416,6 @@ def test_an_incident_from_report_to_closure(new_page, people, browser_errors):
     assert (follow.awareness_meeting_on, follow.images_destroyed_on) == (meeting_on, destroyed_on)
     assert SharedInformation.objects.get(handoff__case=case).purpose == "follow_up"
     assert RetentionSchedule.objects.get(organisation=w.centre).closed_case_days == 400
-    other = Case.objects.get(reference=second)
-    assert other.status == Case.Status.CLOSED and other.directed_to_police_at is not None
 
     assert browser_errors == []
     unchecked = visit.shown - visit.checked
