@@ -23,3 +23,7 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
+# Error pages in the site's layout and the page's language (core/errors.py).
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"
