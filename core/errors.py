@@ -47,7 +47,8 @@ def _safe_referer(request: HttpRequest) -> str:
 def _back_url(request: HttpRequest) -> str:
     """A link back, unless it would only load this same page again."""
     referer = _safe_referer(request)
-    if request.method in ("GET", "HEAD") and referer == request.build_absolute_uri():
+    # A referer is only kept when the Host header was valid (build_absolute_uri() needs it).
+    if referer and request.method in ("GET", "HEAD") and referer == request.build_absolute_uri():
         return ""
     return referer
 

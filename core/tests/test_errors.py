@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from conftest import login_verified
+from core.errors import server_error
 
 LANGUAGE_SWITCH = re.compile(r'<form class="lang-switch"[^>]*>.*?</form>', re.S)
 
@@ -257,3 +258,14 @@ def test_the_500_template_renders_with_nothing_but_the_language():
     assert_site_layout(body, "en")
     assert "lang-switch" not in body
     assert 'href="/en/account/login/"' not in body
+
+
+def test_the_500_page_renders_even_for_a_request_with_a_refused_host(rf):
+    # No link back can be built without a valid Host; the page itself still renders.
+    request = rf.get("/en/training/", HTTP_HOST="ailleurs.example",
+                     HTTP_REFERER="http://ailleurs.example/en/")
+    response = server_error(request)
+    body = page(response)
+    assert response.status_code == 500
+    assert_site_layout(body, "en")
+    assert "ailleurs.example" not in body
