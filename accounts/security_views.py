@@ -18,7 +18,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
-from django.urls import reverse, translate_url
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -52,6 +52,7 @@ from accounts.services import (
 from accounts.views import _in_language
 from audit.services import record
 from core.exceptions import ApplicationError
+from core.language import translate_url  # reads `next` in its own language
 
 # Recovery codes just made, waiting to be shown once.
 RECOVERY_CODES_KEY = "sexto_recovery_codes_to_show"

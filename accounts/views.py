@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse, reverse_lazy, translate_url
+from django.urls import NoReverseMatch, reverse, reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -61,6 +61,7 @@ from accounts.services import (
 )
 from audit.services import record_refusal
 from core.exceptions import ApplicationError
+from core.language import translate_url  # reads `next` in its own language
 
 # Signing up logs the person in directly; the lockout backend only guards password checks.
 _SIGNUP_BACKEND = "django.contrib.auth.backends.ModelBackend"

@@ -2,8 +2,11 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from core.language import set_language
+
 urlpatterns = [
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's set_language, reading the page to translate in its own language (core.language).
+    path("i18n/setlang/", set_language, name="set_language"),
     path("", include("credentials.urls")),
 ]
 
@@ -20,3 +23,8 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )
+
+# Error pages in the site's layout and the page's language (core/errors.py).
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"
