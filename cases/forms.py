@@ -195,8 +195,8 @@ class GridForm(CaseForm):
         for question in grid.QUESTIONS:
             field = _grid_field(question)
             if question.name in to_confirm and kept:
-                kept_text = _("Réponse gardée d'une version antérieure de la grille : «\u00a0"
-                              "%(answer)s\u00a0». Choisissez la réponse pour la confirmer.") % {
+                kept_text = _("Réponse gardée d'une version antérieure de la grille : « "
+                              "%(answer)s ». Choisissez la réponse pour la confirmer.") % {
                     "answer": question.display(kept.get(question.name))}
                 field.help_text = f"{kept_text} {field.help_text}".strip()
             self.fields[question.name] = field

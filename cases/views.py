@@ -357,7 +357,7 @@ STEPS = {
         Step("grid", gettext_lazy("Grille d'évaluation de l'incident"), forms.GridForm,
              _save_grid, initial=_grid_initial, form_kwargs=_grid_kwargs,
              intro=gettext_lazy("Enregistrez la grille à tout moment : une question sans "
-                                "réponse reste «\u00a0Non répondu\u00a0». Elle est remise à "
+                                "réponse reste « Non répondu ». Elle est remise à "
                                 "la police une fois toutes les questions répondues.")),
         Step("dpj", gettext_lazy("Protection de la jeunesse"), forms.DpjForm, _save_dpj,
              context=_dpj_context,

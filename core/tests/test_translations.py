@@ -20,7 +20,8 @@ CATALOGS = sorted(
 def test_every_app_with_strings_has_an_english_catalog():
     langs = {(path.parts[-5] if path.parts[-5] != ROOT.name else "", path.parts[-3])
              for path in CATALOGS}
-    for app in ("", "accounts", "training", "badges", "credentials", "privacy", "cases"):
+    for app in ("", "accounts", "training", "badges", "credentials", "privacy", "cases",
+                "notifications"):
         assert (app, "en") in langs, f"no English catalog for {app or 'the project'}"
 
 
@@ -55,7 +56,7 @@ def _msgids(po_path: Path) -> set[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("folder", ["", "accounts", "training", "badges", "credentials",
-                                    "privacy", "cases"])
+                                    "privacy", "cases", "notifications"])
 def test_catalog_holds_every_string_of_the_code(folder, tmp_path):
     """Run makemessages on a copy: a string added to the code but not to the catalog fails."""
     import os
