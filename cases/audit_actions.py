@@ -14,6 +14,7 @@ ACTIONS = {
     "case.student_name_revealed": _("Nom d'un élève affiché"),
     "case.entry_added": _("Rencontre ou note ajoutée"),
     "case.device_seized": _("Appareil saisi"),
+    "case.no_device_recorded": _("Aucun appareil saisi (motif noté)"),
     "case.custody_transferred": _("Remise de l'appareil"),
     "case.custody_acknowledged": _("Réception de l'appareil confirmée"),
     "case.grid_saved": _("Grille enregistrée"),

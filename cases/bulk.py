@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from accounts.models import DpcpAgreement, Membership, Organisation, Role, Territory, User
 from cases import crypto
+from cases import grid as grid_rules
 from cases.crypto import EncryptedTextField
 from cases.models import (
     Case,
@@ -190,14 +191,14 @@ def _case_rows(rows: dict, *, rng: random.Random, now: datetime.datetime, school
     rows[Grid].append({
         "id": uuid.uuid4(), "created_at": created, "updated_at": created, "case_id": case_id,
         "victim_age": rng.randint(12, 17), "alleged_ages": str(rng.randint(12, 17)),
-        "relationship": rng.choice(Grid.Relationship.values),
+        "relationship": rng.choice([code for code, _label in grid_rules.RELATIONSHIP]),
         "consent_to_creation": rng.choice(["yes", "no", "unknown"]),
         "consent_to_sharing": rng.choice(["no", "no", "unknown"]),
         "pressure_or_threats": rng.choice(["yes", "no", "no", "unknown"]),
         "adult_involved": rng.choice(["no", "no", "no", "unknown"]),
-        "recipients": rng.choice(Grid.Recipients.values),
+        "recipients": rng.choice([code for code, _label in grid_rules.RECIPIENTS]),
         "intent_to_harm": rng.choice(["yes", "no", "unknown"]),
-        "school_impact": rng.choice(Grid.Impact.values),
+        "school_impact": rng.choice([code for code, _label in grid_rules.SCHOOL_IMPACT]),
         "notes": _maybe_encrypt(rng.choice(NOTES)),
         "completed_at": min(now, created + rng.uniform(0.5, 6) * HOUR),
     })

@@ -5,16 +5,15 @@ Each form of a step carries the case's `version`, so that a stale page is caught
 """
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases import grid
 from cases.models import (
     RETENTION_DAYS_MAX,
     RETENTION_DAYS_MIN,
     Case,
     Channel,
     Entry,
-    Grid,
     PoliceFollowUp,
     RetentionSchedule,
     SharedInformation,
@@ -32,6 +31,15 @@ def _text(label, *, required=True, rows=5, help_text="", max_length=TEXT_MAX):
         label=label, required=required, help_text=help_text, max_length=max_length,
         validators=[reject_embedded_data], widget=forms.Textarea(attrs={"rows": rows}),
     )
+
+
+# The empty first option of every required choice: nothing is ever chosen for the person.
+CHOOSE = _("— Choisir —")
+
+
+def _choice(label, choices, *, required=True, blank_label=CHOOSE, **kwargs):
+    return forms.ChoiceField(label=label, required=required,
+                             choices=[("", blank_label), *choices], **kwargs)
 
 
 def _line(label, *, required=True, max_length=200, help_text=""):
@@ -68,13 +76,10 @@ class CaseForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def add_application_error(self, error: ApplicationError) -> None:
-        self.add_error(None, error.message)
+        """The service's refusal, beside the field it names (a time out of order), else on top."""
+        field = error.extra.get("field")
+        self.add_error(field if field in self.fields else None, error.message)
 
-    def not_in_future(self, name):
-        value = self.cleaned_data.get(name)
-        if value and value > timezone.now() + timezone.timedelta(minutes=5):
-            self.add_error(name, _("Cette date est dans le futur."))
-        return value
 
 
 class ReportForm(CaseForm):
@@ -91,17 +96,13 @@ class ReportForm(CaseForm):
         widget=forms.CheckboxSelectMultiple,
     )
     apps_other = _line(_("Autres applications ou précisions"), required=False)
-    still_spreading = forms.ChoiceField(label=_("Le contenu circule-t-il encore?"),
-                                        choices=Case.Spreading.choices)
+    still_spreading = _choice(_("Le contenu circule-t-il encore?"), Case.Spreading.choices)
 
     def __init__(self, *args, schools: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school"].choices = schools
-        if len(schools) == 1:
-            self.fields["school"].initial = schools[0][0]
-
-    def clean_told_at(self):
-        return self.not_in_future("told_at")
+        # One school is no choice to make; with several, the person picks theirs.
+        self.fields["school"].choices = schools if len(schools) == 1 else [("", CHOOSE),
+                                                                            *schools]
 
 
 class ReportEditForm(ReportForm):
@@ -111,7 +112,7 @@ class ReportEditForm(ReportForm):
 
 
 class StudentForm(CaseForm):
-    part = forms.ChoiceField(label=_("Rôle dans l'incident"), choices=Student.Part.choices)
+    part = _choice(_("Rôle dans l'incident"), Student.Part.choices)
     name = _line(_("Nom de l'élève"), help_text=_(
         "Chiffré dans la base de données et masqué à l'écran : il ne s'affiche qu'à la demande, "
         "après une nouvelle authentification, et cette consultation est journalisée."))
@@ -120,17 +121,20 @@ class StudentForm(CaseForm):
 
 
 class EntryForm(CaseForm):
-    kind = forms.ChoiceField(label=_("Étape"), choices=Entry.Kind.choices)
+    kind = _choice(_("Étape"), Entry.Kind.choices)
     student = forms.ChoiceField(label=_("Élève rencontré"), required=False)
     happened_at = _when(_("Date et heure"))
     notes = _text(_("Ce qui a été dit et fait"), rows=6)
 
-    def __init__(self, *args, students: list[tuple[str, str]], **kwargs):
+    def __init__(self, *args, students: list[tuple[str, str]], kind: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["student"].choices = [("", _("Aucun en particulier"))] + students
-
-    def clean_happened_at(self):
-        return self.not_in_future("happened_at")
+        self.fields["student"].choices = [("", _("— Aucun en particulier —"))] + students
+        # Opened from a step of the case ("Noter la rencontre avec l'auteur présumé"): the
+        # person chose the kind by choosing the step; the page's title says which.
+        self.fixed_kind = dict(Entry.Kind.choices).get(kind, "")
+        if self.fixed_kind:
+            self.fields["kind"].initial = kind
+            self.fields["kind"].widget = forms.HiddenInput()
 
 
 class DeviceForm(CaseForm):
@@ -145,10 +149,7 @@ class DeviceForm(CaseForm):
 
     def __init__(self, *args, students: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = [("", _("Inconnu"))] + students
-
-    def clean_seized_at(self):
-        return self.not_in_future("seized_at")
+        self.fields["owner"].choices = [("", _("— Non précisé —"))] + students
 
 
 class CustodyTransferForm(CaseForm):
@@ -157,34 +158,41 @@ class CustodyTransferForm(CaseForm):
     handed_at = _when(_("Remis le"))
 
 
+def _grid_field(question: grid.Question) -> forms.Field:
+    # Nothing is required here: a grid may be saved half filled, and goes to the police only
+    # once complete (services.handoff_send). An empty answer stays "Non répondu".
+    if question.kind == "choice":
+        return forms.ChoiceField(
+            label=question.label, required=False, help_text=question.help_text,
+            choices=[("", grid.NOT_ANSWERED), *question.choices])
+    if question.kind == "age":
+        return forms.IntegerField(label=question.label, required=False,
+                                  min_value=grid.AGE_MIN, max_value=grid.AGE_MAX,
+                                  help_text=question.help_text)
+    if question.kind == "line":
+        return _line(question.label, required=False, max_length=60,
+                     help_text=question.help_text)
+    return _text(question.label, required=False, rows=4, help_text=question.help_text)
+
+
 class GridForm(CaseForm):
-    victim_age = forms.IntegerField(label=_("Âge de l'élève victime"), required=False,
-                                    min_value=4, max_value=25)
-    alleged_ages = _line(_("Âge des auteurs présumés"), required=False, max_length=60)
-    relationship = forms.ChoiceField(label=_("Relation entre les jeunes"),
-                                     choices=Grid.Relationship.choices)
-    consent_to_creation = forms.ChoiceField(
-        label=_("L'image a-t-elle été produite avec le consentement de la victime?"),
-        choices=Grid._meta.get_field("consent_to_creation").choices)
-    consent_to_sharing = forms.ChoiceField(
-        label=_("La victime a-t-elle consenti à la diffusion?"),
-        choices=Grid._meta.get_field("consent_to_sharing").choices)
-    pressure_or_threats = forms.ChoiceField(
-        label=_("Pression, menace ou chantage (sextorsion)?"),
-        choices=Grid._meta.get_field("pressure_or_threats").choices)
-    adult_involved = forms.ChoiceField(
-        label=_("Un adulte est-il impliqué?"),
-        choices=Grid._meta.get_field("adult_involved").choices)
-    recipients = forms.ChoiceField(label=_("Nombre de destinataires"),
-                                   choices=Grid.Recipients.choices)
-    intent_to_harm = forms.ChoiceField(
-        label=_("Signes d'une intention de nuire ou d'humilier?"),
-        choices=Grid._meta.get_field("intent_to_harm").choices)
-    school_impact = forms.ChoiceField(label=_("Impact sur le milieu scolaire"),
-                                      choices=Grid.Impact.choices)
-    notes = _text(_("Précisions"), required=False, rows=4)
-    complete = forms.BooleanField(
-        label=_("La grille est complète et prête à être remise à la police"), required=False)
+    """The grid's questions (cases/grid.py), in their order, each starting unanswered.
+
+    A question kept from before answers started empty (`to_confirm`) shows no answer chosen
+    and says which value was kept: choosing an answer confirms it; leaving it empty keeps the
+    old value, still to be confirmed.
+    """
+
+    def __init__(self, *args, kept: dict | None = None, to_confirm=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for question in grid.QUESTIONS:
+            field = _grid_field(question)
+            if question.name in to_confirm and kept:
+                kept_text = _("Réponse gardée d'une version antérieure de la grille : « "
+                              "%(answer)s ». Choisissez la réponse pour la confirmer.") % {
+                    "answer": question.display(kept.get(question.name))}
+                field.help_text = f"{kept_text} {field.help_text}".strip()
+            self.fields[question.name] = field
 
 
 class DpjForm(CaseForm):
@@ -204,12 +212,19 @@ class PoliceContactForm(CaseForm):
     officer = _line(_("Policier ou policière joint"))
     police_file_number = _line(_("Numéro de dossier de police"), required=False, max_length=60)
 
-    def clean_contacted_at(self):
-        return self.not_in_future("contacted_at")
+
+class HandoffForm(CaseForm):
+    """Sending the hand-off: what the police will receive is shown above it, and the person
+    confirms, knowing that it cannot be taken back."""
+
+    confirm = forms.BooleanField(label=_(
+        "J'ai relu ce que la police recevra et je confirme l'envoi. Une fois remis, le dossier "
+        "ne peut pas être repris : une correction demande une nouvelle remise."))
 
 
-class ConfirmForm(CaseForm):
-    """A step that is one button (send the hand-off)."""
+class NoDeviceForm(CaseForm):
+    reason = _choice(_("Pourquoi aucun appareil n'est saisi?"), Case.NoDevice.choices,
+                     widget=forms.RadioSelect)
 
 
 class NoImpactForm(CaseForm):
@@ -220,15 +235,18 @@ class NoImpactForm(CaseForm):
 
 
 class SupportActionForm(CaseForm):
-    kind = forms.ChoiceField(label=_("Type"), choices=SupportAction.Kind.choices)
-    resource = forms.ChoiceField(label=_("Ressource"), choices=SupportAction.Resource.choices,
-                                 required=False)
+    kind = _choice(_("Type"), SupportAction.Kind.choices)
+    resource = _choice(_("Ressource"), SupportAction.Resource.choices[1:], required=False,
+                       blank_label=_("— Aucune —"))
     description = _text(_("Description"), rows=3)
     due_on = _date(_("Échéance"))
 
 
 class CloseForm(CaseForm):
     summary = _text(_("Résumé de fermeture"), rows=5)
+    confirm = forms.BooleanField(label=_(
+        "Je confirme la fermeture. Elle ne peut pas être annulée : le dossier ne pourra plus "
+        "être modifié, et le délai de conservation commence."))
 
 
 class LegalHoldForm(CaseForm):
@@ -242,7 +260,7 @@ class LeadForm(CaseForm):
 
     def __init__(self, *args, interveners: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lead"].choices = interveners
+        self.fields["lead"].choices = [("", CHOOSE), *interveners]
 
 
 class FollowUpForm(forms.ModelForm):
@@ -262,6 +280,13 @@ class FollowUpForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        for name, choices in (("qualification", PoliceFollowUp.Qualification.choices),
+                              ("outcome", PoliceFollowUp.Outcome.choices)):
+            self.fields[name].choices = [("", grid.NOT_ANSWERED), *choices]
+
+    def add_application_error(self, error: ApplicationError) -> None:
+        field = error.extra.get("field")
+        self.add_error(field if field in self.fields else None, error.message)
 
 
 class ShareForm(CaseForm):
@@ -279,7 +304,7 @@ class DesignateForm(forms.Form):
     def __init__(self, *args, staff: list[tuple[str, str]], **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["user"].choices = staff
+        self.fields["user"].choices = [("", CHOOSE), *staff]
 
 
 class RetentionScheduleForm(forms.ModelForm):

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from cases import grid
 from cases.crypto import EncryptedTextField
 from core.models import BaseModel
 
@@ -82,6 +83,12 @@ class Case(BaseModel):
         NO = "no", _("Non")
         UNKNOWN = "unknown", _("Ne sait pas")
 
+    class NoDevice(models.TextChoices):
+        """Why step 4 seized nothing: the step is then done, with its reason."""
+
+        NOT_AT_SCHOOL = "not_at_school", _("L'appareil n'est pas à l'école")
+        NONE_IDENTIFIED = "none_identified", _("Aucun appareil n'a été identifié")
+
     reference = models.CharField(_("numéro de dossier"), max_length=20, unique=True)
     school = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="cases",
@@ -107,6 +114,8 @@ class Case(BaseModel):
         _("le contenu circule-t-il encore?"), max_length=10, choices=Spreading.choices,
         default=Spreading.UNKNOWN,
     )
+    no_device_reason = models.CharField(_("aucun appareil saisi"), max_length=20,
+                                        choices=NoDevice.choices, blank=True)
     # Step 7: no direct impact on the school community.
     directed_to_police_at = models.DateTimeField(
         _("famille ou victime dirigée vers la police le"), null=True, blank=True
@@ -281,63 +290,38 @@ class CustodyTransfer(BaseModel):
         return f"{self.device} → {self.handed_to}"
 
 
-class YesNoUnknown(models.TextChoices):
-    YES = "yes", _("Oui")
-    NO = "no", _("Non")
-    UNKNOWN = "unknown", _("Ne sait pas")
+def _grid_choice(name: str) -> models.CharField:
+    """A question of the grid answered by a choice; empty until someone answers it."""
+    question = grid.BY_NAME[name]
+    return models.CharField(question.label, max_length=12, choices=question.choices,
+                            blank=True, default="")
 
 
 class Grid(BaseModel):
     """The incident evaluation grid (step 5): filled once, sent to the police with the facts.
 
     Personal information: yes (ages and circumstances about minors; notes encrypted).
+    Its questions, their choices and the youth-protection rule are in cases/grid.py; an empty
+    answer is a question nobody answered. `to_confirm` lists the questions whose values were
+    kept from before answers started empty (migration 0004): they count only once answered
+    again. `completed_at` is when the grid was last saved complete (a grid kept from before
+    may hold one while answers are still to confirm: `is_complete` is what counts).
     """
 
-    class Relationship(models.TextChoices):
-        COUPLE = "couple", _("Relation amoureuse, actuelle ou passée")
-        FRIENDS = "friends", _("Amis ou connaissances")
-        STRANGERS = "strangers", _("Inconnus ou contact en ligne")
-        ADULT = "adult", _("Un adulte est en cause")
-        UNKNOWN = "unknown", _("Ne sait pas")
-
-    class Recipients(models.TextChoices):
-        NONE = "0", _("Aucun autre destinataire connu")
-        ONE = "1", _("Une personne")
-        FEW = "2-5", _("De 2 à 5 personnes")
-        MANY = "6+", _("6 personnes ou plus")
-        UNKNOWN = "unknown", _("Ne sait pas")
-
-    class Impact(models.TextChoices):
-        NONE = "none", _("Aucun impact direct sur le milieu scolaire")
-        SOME = "some", _("Impact sur quelques élèves")
-        WIDE = "wide", _("Impact important sur le milieu scolaire")
-
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="grid")
-    victim_age = models.PositiveSmallIntegerField(_("âge de l'élève victime"), null=True,
+    victim_age = models.PositiveSmallIntegerField(grid.label("victim_age"), null=True,
                                                   blank=True)
-    alleged_ages = models.CharField(_("âge des auteurs présumés"), max_length=60, blank=True)
-    relationship = models.CharField(_("relation entre les jeunes"), max_length=12,
-                                    choices=Relationship.choices, default=Relationship.UNKNOWN)
-    consent_to_creation = models.CharField(
-        _("l'image a-t-elle été produite avec le consentement de la victime?"), max_length=8,
-        choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN)
-    consent_to_sharing = models.CharField(
-        _("la victime a-t-elle consenti à la diffusion?"), max_length=8,
-        choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN)
-    pressure_or_threats = models.CharField(
-        _("pression, menace ou chantage (sextorsion)?"), max_length=8,
-        choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN)
-    adult_involved = models.CharField(
-        _("un adulte est-il impliqué?"), max_length=8,
-        choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN)
-    recipients = models.CharField(_("nombre de destinataires"), max_length=8,
-                                  choices=Recipients.choices, default=Recipients.UNKNOWN)
-    intent_to_harm = models.CharField(
-        _("signes d'une intention de nuire ou d'humilier?"), max_length=8,
-        choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN)
-    school_impact = models.CharField(_("impact sur le milieu scolaire"), max_length=8,
-                                     choices=Impact.choices, default=Impact.SOME)
-    notes = EncryptedTextField(_("précisions"), blank=True)
+    alleged_ages = models.CharField(grid.label("alleged_ages"), max_length=60, blank=True)
+    relationship = _grid_choice("relationship")
+    consent_to_creation = _grid_choice("consent_to_creation")
+    consent_to_sharing = _grid_choice("consent_to_sharing")
+    pressure_or_threats = _grid_choice("pressure_or_threats")
+    adult_involved = _grid_choice("adult_involved")
+    recipients = _grid_choice("recipients")
+    intent_to_harm = _grid_choice("intent_to_harm")
+    school_impact = _grid_choice("school_impact")
+    notes = EncryptedTextField(grid.label("notes"), blank=True)
+    to_confirm = models.JSONField(_("réponses à confirmer"), default=list, blank=True)
     completed_at = models.DateTimeField(_("remplie le"), null=True, blank=True)
 
     class Meta:
@@ -346,6 +330,22 @@ class Grid(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.case} · grid"
+
+    @property
+    def answers(self) -> dict:
+        return grid.grid_answers(self)
+
+    @property
+    def unanswered(self) -> list[grid.Question]:
+        return grid.unanswered(self.answers, to_confirm=self.to_confirm)
+
+    @property
+    def is_complete(self) -> bool:
+        return not self.unanswered
+
+    @property
+    def youth_protection_signs(self) -> list[str]:
+        return grid.youth_protection_signs(self.answers, to_confirm=self.to_confirm)
 
 
 class PoliceHandoff(BaseModel):

@@ -26,8 +26,9 @@ from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from cases.models import Case, Channel, CustodyTransfer, Device, Grid, PoliceHandoff, Student
-from cases.services import handoff_snapshot_load
+from cases import grid as grid_rules
+from cases.models import Case, Channel, CustodyTransfer, Device, PoliceHandoff, Student
+from cases.services import handoff_snapshot, handoff_snapshot_load
 
 # Generic helpers of the attestation: text cleaning and the fallback for characters the
 # embedded fonts lack. Importing them keeps one implementation of both.
@@ -37,13 +38,6 @@ TEMPLATE = Path(__file__).resolve().parent / "pdf" / "handoff.typ"
 _TEMPLATE = TypstTemplate(TEMPLATE)
 
 LANGUAGES = ("fr", "en")
-
-# The grid's questions, in the order of the form (views.GRID_FIELDS).
-GRID_QUESTIONS = (
-    "victim_age", "alleged_ages", "relationship", "consent_to_creation", "consent_to_sharing",
-    "pressure_or_threats", "adult_involved", "recipients", "intent_to_harm", "school_impact",
-    "notes",
-)
 
 NONE_SHOWN = "—"
 
@@ -67,14 +61,33 @@ def handoff_pdf_filename(handoff: PoliceHandoff) -> str:
 
 
 def handoff_document(*, handoff: PoliceHandoff, language: str,
-                         exported_at: datetime.datetime | None = None) -> dict:
+                     exported_at: datetime.datetime | None = None) -> dict:
     """The JSON-ready document the template lays out: labels in `language`, values as text."""
-    if language not in LANGUAGES:
-        raise ValueError(f"Unsupported language: {language!r}")
     if handoff.sent_at is None:
         raise ValueError("This hand-off was never sent: there is nothing the police received.")
-    snapshot = handoff_snapshot_load(handoff)
-    reference = plain_text(snapshot.get("reference") or handoff.case.reference)
+    return _document(snapshot=handoff_snapshot_load(handoff), handoff=handoff, case=handoff.case,
+                     language=language, exported_at=exported_at)
+
+
+# What the preview shows in place of a name: the names do go to the police, but reach a
+# school screen only through the re-authenticated, audited reveal.
+NAME_MASKED = "••••••"
+
+
+def handoff_preview_document(*, case: Case, language: str) -> dict:
+    """What the police would receive if the hand-off were sent now, names masked."""
+    snapshot = handoff_snapshot(case)
+    for student in snapshot["students"]:
+        student["name"] = NAME_MASKED
+    return _document(snapshot=snapshot, handoff=getattr(case, "handoff", None), case=case,
+                     language=language, exported_at=None)
+
+
+def _document(*, snapshot: dict, handoff: PoliceHandoff | None, case: Case, language: str,
+              exported_at: datetime.datetime | None) -> dict:
+    if language not in LANGUAGES:
+        raise ValueError(f"Unsupported language: {language!r}")
+    reference = plain_text(snapshot.get("reference") or case.reference)
     with translation.override(language):
         labels = _labels()
         grid = snapshot.get("grid")
@@ -85,11 +98,12 @@ def handoff_document(*, handoff: PoliceHandoff, language: str,
             "labels": labels,
             "reference": reference,
             "school": plain_text(snapshot.get("school") or ""),
-            "force": plain_text(handoff.force.name),
-            "contacted_at": _when(handoff.contacted_at),
-            "officer": plain_text(handoff.officer) or NONE_SHOWN,
-            "police_file_number": plain_text(handoff.police_file_number) or NONE_SHOWN,
-            "sent_at": _when(handoff.sent_at),
+            "force": plain_text(handoff.force.name) if handoff else NONE_SHOWN,
+            "contacted_at": _when(handoff.contacted_at if handoff else None),
+            "officer": plain_text(handoff.officer) if handoff and handoff.officer else NONE_SHOWN,
+            "police_file_number": (plain_text(handoff.police_file_number)
+                                   if handoff and handoff.police_file_number else NONE_SHOWN),
+            "sent_at": _when(handoff.sent_at if handoff else None),
             "exported_at": _when(exported_at or timezone.now()),
             "told_at": _when(snapshot.get("told_at")),
             "account": paragraphs(snapshot.get("account") or ""),
@@ -100,9 +114,11 @@ def handoff_document(*, handoff: PoliceHandoff, language: str,
             "still_spreading": _choice(Case.Spreading.choices, snapshot.get("still_spreading")),
             "students": [_student(item) for item in snapshot.get("students") or []],
             "devices": [_device(item) for item in snapshot.get("devices") or []],
+            "no_device_reason": _choice(Case.NoDevice.choices,
+                                        snapshot.get("no_device_reason")),
             "grid": None if grid is None else _grid_answers(grid),
             "dpj_report_made": {True: _("Oui"), False: _("Non")}.get(
-                snapshot.get("dpj_report_made"), _("Non indiqué")),
+                snapshot.get("dpj_report_made"), str(grid_rules.NOT_ANSWERED)),
             "dpj_reported_at": _when(snapshot.get("dpj_reported_at")),
         }
 
@@ -195,22 +211,20 @@ def _device(item: dict) -> dict:
     }
 
 
-def _grid_answers(grid: dict) -> list[dict]:
-    """Each question the snapshot answers, with its label and its answer in words."""
-    answers = []
-    for name in GRID_QUESTIONS:
-        if name not in grid:
+def _grid_answers(answers: dict) -> list[dict]:
+    """Each question of the grid (cases/grid.py) in order, with its answer in words; a
+    question nobody answered says so. A snapshot sent before a question existed omits it."""
+    rows = []
+    for question in grid_rules.QUESTIONS:
+        if question.name not in answers:
             continue
-        field = Grid._meta.get_field(name)
-        value = grid[name]
-        if field.choices:
-            shown = [_choice(field.choices, value)]
-        elif value is None or value == "":
-            shown = [NONE_SHOWN]
+        value = answers[question.name]
+        if question.kind == "text" and value:
+            shown = paragraphs(str(value)) or [str(grid_rules.NOT_ANSWERED)]
         else:
-            shown = paragraphs(str(value)) or [NONE_SHOWN]
-        answers.append({"question": capfirst(str(field.verbose_name)), "answer": shown})
-    return answers
+            shown = [plain_text(question.display(value))]
+        rows.append({"question": plain_text(str(question.label)), "answer": shown})
+    return rows
 
 
 def _choice(choices, value: Any) -> str:

@@ -1,13 +1,26 @@
-"""Read-only questions about cases asked from outside the app (the privacy app)."""
+"""Read-only questions about cases: the queries of the case tool's pages, and those asked
+from outside the app (the privacy app's `personal_data` selectors, further down).
+
+Who may read what is decided in cases.access; these functions take the querysets it allows.
+Students' names and narratives are encrypted: the pages' queries leave them out (`defer`)
+where a page shows labels only, so nothing is decrypted for nothing.
+"""
 
 import re
 import unicodedata
 from collections.abc import Iterable
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
-from accounts.models import Organisation, User
-from cases.access import CaseRoles, cases_for_police, cases_readable, cases_reported
+from accounts.models import Membership, Organisation, Role, User
+from cases.access import (
+    CaseRoles,
+    cases_for_police,
+    cases_metadata,
+    cases_readable,
+    cases_reported,
+    intervener_gate,
+)
 from cases.crypto import blind_index
 from cases.models import (
     Case,
@@ -18,6 +31,112 @@ from cases.models import (
     Student,
     SupportAction,
 )
+
+# --- The case tool's pages -------------------------------------------------------------------
+
+
+def school_cases(roles: CaseRoles, *, status: str = "") -> QuerySet[Case]:
+    """The cases of the person's schools, newest first, optionally in one state."""
+    cases = (cases_readable(roles).select_related("school", "lead")
+             .only("id", "reference", "status", "created_at", "told_at", "school__name",
+                   "lead__id", "lead__full_name", "legal_hold")
+             .order_by("-created_at", "pk"))
+    return cases.filter(status=status) if status in Case.Status.values else cases
+
+
+def reported_cases(roles: CaseRoles, *, user: User) -> QuerySet[Case]:
+    return (cases_reported(roles, user=user).select_related("school")
+            .only("id", "reference", "status", "created_at", "school__name")
+            .order_by("-created_at"))
+
+
+def police_cases(roles: CaseRoles) -> QuerySet[Case]:
+    return (cases_for_police(roles).select_related("school", "handoff")
+            .only("id", "reference", "status", "school__name", "handoff__sent_at",
+                  "handoff__acknowledged_at")
+            .order_by("-handoff__sent_at"))
+
+
+def register_cases(roles: CaseRoles) -> QuerySet[Case]:
+    """Metadata only, for the privacy officer's register."""
+    return (cases_metadata(roles).select_related("school")
+            .only("id", "reference", "status", "created_at", "closed_at", "legal_hold",
+                  "school__name")
+            .order_by("-created_at"))
+
+
+def case_students(case: Case) -> QuerySet[Student]:
+    """The case's students without their names (pages show labels only)."""
+    return case.students.defer("name")
+
+
+def case_entries(case: Case) -> list[Entry]:
+    return list(case.entries.select_related("student", "written_by").defer("student__name"))
+
+
+def case_devices(case: Case) -> QuerySet[Device]:
+    return case.devices.prefetch_related("transfers")
+
+
+def school_interveners(school: Organisation) -> list[User]:
+    """The school's interveners who may open its cases now: the only possible leads."""
+    designated = (User.objects.filter(memberships__organisation=school,
+                                      memberships__role=Role.INTERVENER, is_active=True)
+                  .distinct().order_by("full_name"))
+    return [user for user in designated if intervener_gate(user, school) is None]
+
+
+def student_chronology(*, case: Case, student: Student):
+    """Every entry about this student in the school's cases, and those cases; labels only
+    and each case by its reference: nothing decrypted beyond the entries' own notes."""
+    same_person = Student.objects.filter(index=student.index, case__school=case.school)
+    entries = (
+        Entry.objects.filter(student__in=same_person)
+        .select_related("case", "student")
+        .only("kind", "happened_at", "notes", "case__reference", "student__part",
+              "student__id")
+        .order_by("happened_at")
+    )
+    cases = (Case.objects.filter(students__in=same_person).distinct()
+             .only("id", "reference", "created_at", "status").order_by("created_at"))
+    return entries, cases
+
+
+def school_staff_not_interveners(school: Organisation) -> list[User]:
+    """Who the principal may designate: the school's people not yet interveners."""
+    return list(
+        User.objects.filter(memberships__organisation=school, is_active=True)
+        .exclude(memberships__organisation=school, memberships__role=Role.INTERVENER)
+        .distinct().order_by("full_name")
+    )
+
+
+def school_intervener_memberships(school: Organisation) -> list[tuple[Membership, str | None,
+                                                                       int]]:
+    """Each designated intervener, why the tool is closed to them (None: open), and how many
+    open cases they lead."""
+    open_by_lead = dict(
+        Case.objects.filter(school=school).exclude(status=Case.Status.CLOSED)
+        .values_list("lead").annotate(n=Count("id")).values_list("lead", "n")
+    )
+    return [
+        (membership, intervener_gate(membership.user, school),
+         open_by_lead.get(membership.user_id, 0))
+        for membership in Membership.objects.filter(organisation=school, role=Role.INTERVENER)
+        .select_related("user").order_by("user__full_name")
+    ]
+
+
+def unassigned_open_cases(school: Organisation, *, active_leads: list) -> list[Case]:
+    """Open cases with no lead, or a lead who may no longer open them (up to 100)."""
+    return list(
+        Case.objects.filter(school=school).exclude(status=Case.Status.CLOSED)
+        .filter(Q(lead__isnull=True) | ~Q(lead__in=active_leads))
+        .only("id", "reference", "status", "created_at")[:100]
+    )
+
+
+# --- For the privacy app ---------------------------------------------------------------------
 
 
 def personal_data(user: User) -> dict:

@@ -11,15 +11,18 @@ from __future__ import annotations
 import datetime
 import json
 import secrets
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Organisation
 from audit.services import record
+from cases import grid as grid_rules
 from cases import notifications
 from cases.crypto import blind_index
 from cases.models import (
@@ -63,9 +66,71 @@ def _audit(action: str, *, case: Case, actor, request=None, **data) -> None:
            data=data, request=request)
 
 
-def _open_only(case: Case) -> None:
-    if case.is_closed:
-        raise ApplicationError(_("Ce dossier est fermé."), code="closed")
+# --- The one rule for writes to a closed case ----------------------------------------------
+#
+# Closing ends the school's part of the file. A closed case still accepts only these writes,
+# because what they record goes on after the school's part ends; every other write is refused.
+Write = Literal["school", "custody", "police", "legal_hold"]
+CLOSED_CASE_ACCEPTS: frozenset[Write] = frozenset({
+    # A police file or an access request may call for keeping the case, or free it, later.
+    "legal_hold",
+    # A device seized stays in custody, and changes hands, until it is returned.
+    "custody",
+    # The police part follows its own course (the no-impact path closes the school's part
+    # at once): receipt, the DPCP's decision, what the police share back.
+    "police",
+})
+
+
+def _writable(case: Case, write: Write) -> None:
+    """Refuse `write` to a closed case unless CLOSED_CASE_ACCEPTS lists it."""
+    if case.is_closed and write not in CLOSED_CASE_ACCEPTS:
+        raise ApplicationError(_("Ce dossier est fermé : il ne peut plus être modifié."),
+                               code="closed")
+
+
+# --- The order of the times people enter ----------------------------------------------------
+#
+# Times typed by people are checked here, in one place: nothing in the future (a clock a few
+# minutes ahead is tolerated), and nothing before what it follows (the police cannot have been
+# contacted before the situation was confided). Each refusal names its field, so the form
+# shows it beside the input and keeps what was typed.
+CLOCK_TOLERANCE = datetime.timedelta(minutes=5)
+
+
+def _shown(value: datetime.datetime) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+
+def _not_in_future(value, *, field: str) -> None:
+    if value is None:
+        return
+    if isinstance(value, datetime.datetime):
+        future = value > timezone.now() + CLOCK_TOLERANCE
+    else:
+        future = value > timezone.localdate()
+    if future:
+        raise ApplicationError(_("Cette date est dans le futur."), code="future",
+                               extra={"field": field})
+
+
+def _not_before(value, earlier: datetime.datetime | None, *, field: str, message: str) -> None:
+    """Refuse `value` before `earlier`; `message` names the earlier event with %(at)s."""
+    if value is None or earlier is None:
+        return
+    if isinstance(value, datetime.datetime):
+        out_of_order = value < earlier
+    else:  # a date: the same day as the earlier event is in order
+        out_of_order = value < timezone.localtime(earlier).date()
+    if out_of_order:
+        raise ApplicationError(message % {"at": _shown(earlier)}, code="order",
+                               extra={"field": field})
+
+
+def _after_told(case: Case, value, *, field: str) -> None:
+    _not_in_future(value, field=field)
+    _not_before(value, case.told_at, field=field, message=_(
+        "Ce moment est antérieur au moment où la situation a été confiée (%(at)s)."))
 
 
 def _reference(school: Organisation) -> str:
@@ -87,6 +152,7 @@ def _save(instance, *, fields: dict) -> None:
 def case_report(*, reporter, school: Organisation, told_at: datetime.datetime, account: str,
                 channels: list[str], apps_other: str, still_spreading: str,
                 request=None) -> Case:
+    _not_in_future(told_at, field="told_at")
     for _attempt in range(5):
         try:
             with transaction.atomic():
@@ -107,7 +173,11 @@ def case_report(*, reporter, school: Organisation, told_at: datetime.datetime, a
 
 @transaction.atomic
 def case_report_update(*, case: Case, actor, version: int, request=None, **fields) -> Case:
-    _open_only(case)
+    _writable(case, "school")
+    told_at = fields.get("told_at")
+    _not_in_future(told_at, field="told_at")
+    if told_at is not None:
+        _told_before_what_follows(case, told_at)
     _case_touch(case, version=version)
     _save(case, fields=fields)
     _audit("case.report_updated", case=case, actor=actor, request=request,
@@ -115,8 +185,24 @@ def case_report_update(*, case: Case, actor, version: int, request=None, **field
     return case
 
 
+def _told_before_what_follows(case: Case, told_at: datetime.datetime) -> None:
+    """A report edited later must stay before every step already dated after it."""
+    handoff = PoliceHandoff.objects.filter(case=case).only("contacted_at").first()
+    first_entry = case.entries.order_by("happened_at").values_list("happened_at",
+                                                                   flat=True).first()
+    later = [moment for moment in (
+        handoff.contacted_at if handoff else None, first_entry, case.dpj_reported_at,
+        case.directed_to_police_at) if moment is not None]
+    if later and told_at > min(later):
+        raise ApplicationError(
+            _("Ce moment est postérieur à une étape déjà notée au dossier (%(at)s) : "
+              "vérifiez les dates.") % {"at": _shown(min(later))},
+            code="order", extra={"field": "told_at"})
+
+
 @transaction.atomic
 def case_lead_assign(*, case: Case, lead, actor, request=None) -> Case:
+    _writable(case, "school")
     _case_touch(case, version=None)
     case.lead = lead
     if case.status == Case.Status.REPORTED:
@@ -139,7 +225,7 @@ def _start(case: Case) -> None:
 @transaction.atomic
 def student_add(*, case: Case, actor, version: int, part: str, name: str, age: int | None,
                 grade: str, request=None) -> Student:
-    _open_only(case)
+    _writable(case, "school")
     _case_touch(case, version=version)
     student = Student(case=case, part=part, name=name, age=age, grade=grade,
                       index=blind_index(str(case.school_id), name))
@@ -154,7 +240,8 @@ def student_add(*, case: Case, actor, version: int, part: str, name: str, age: i
 @transaction.atomic
 def entry_add(*, case: Case, actor, version: int, kind: str, happened_at, notes: str,
               student: Student | None, request=None) -> Entry:
-    _open_only(case)
+    _writable(case, "school")
+    _after_told(case, happened_at, field="happened_at")
     _case_touch(case, version=version)
     entry = Entry(case=case, kind=kind, happened_at=happened_at, notes=notes, student=student,
                   written_by=actor)
@@ -171,10 +258,16 @@ def entry_add(*, case: Case, actor, version: int, kind: str, happened_at, notes:
 
 @transaction.atomic
 def device_add(*, case: Case, actor, version: int, request=None, **fields) -> Device:
-    _open_only(case)
+    _writable(case, "school")
+    # A device may have been taken before the situation was confided (confiscated in class
+    # for another reason): only the future is refused.
+    _not_in_future(fields.get("seized_at"), field="seized_at")
     _case_touch(case, version=version)
     device = Device(case=case)
     _save(device, fields=fields)
+    if case.no_device_reason:
+        case.no_device_reason = ""
+        case.save(update_fields=["no_device_reason"])
     _start(case)
     _audit("case.device_seized", case=case, actor=actor, request=request,
            device=str(device.pk))
@@ -182,9 +275,27 @@ def device_add(*, case: Case, actor, version: int, request=None, **fields) -> De
 
 
 @transaction.atomic
+def no_device_record(*, case: Case, actor, version: int, reason: str, request=None) -> Case:
+    """Step 4 done without a seizure, with its reason (the device is not at school...)."""
+    _writable(case, "school")
+    if case.devices.exists():
+        raise ApplicationError(_("Un appareil est déjà saisi dans ce dossier."),
+                               code="device_seized")
+    _case_touch(case, version=version)
+    _save(case, fields={"no_device_reason": reason})
+    _start(case)
+    _audit("case.no_device_recorded", case=case, actor=actor, request=request, reason=reason)
+    return case
+
+
+@transaction.atomic
 def custody_transfer_add(*, device: Device, actor, version: int, handed_by: str,
                          handed_to: str, handed_at, request=None) -> CustodyTransfer:
     case = device.case
+    _writable(case, "custody")
+    _not_in_future(handed_at, field="handed_at")
+    _not_before(handed_at, device.seized_at, field="handed_at", message=_(
+        "Une remise ne peut pas précéder la saisie de l'appareil (%(at)s)."))
     _case_touch(case, version=version)
     transfer = CustodyTransfer(device=device)
     _save(transfer, fields={"handed_by": handed_by, "handed_to": handed_to,
@@ -196,6 +307,7 @@ def custody_transfer_add(*, device: Device, actor, version: int, handed_by: str,
 
 @transaction.atomic
 def custody_acknowledge(*, transfer: CustodyTransfer, actor, request=None) -> CustodyTransfer:
+    _writable(transfer.device.case, "custody")
     if transfer.acknowledged_at is None:
         _case_touch(transfer.device.case, version=None)
         transfer.acknowledged_at = timezone.now()
@@ -209,30 +321,28 @@ def custody_acknowledge(*, transfer: CustodyTransfer, actor, request=None) -> Cu
 # --- Step 5: the grid and youth protection -----------------------------------------------
 
 
-def grid_youth_protection_signs(grid: Grid) -> list[str]:
-    """The grid answers that point to a possible duty to report to the DPJ (YPA ss. 38-39).
-
-    The tool only reminds: deciding and reporting stay the person's own duty.
-    """
-    signs = []
-    if grid.adult_involved == "yes" or grid.relationship == Grid.Relationship.ADULT:
-        signs.append(_("Un adulte est impliqué (exploitation sexuelle possible)."))
-    if grid.pressure_or_threats == "yes":
-        signs.append(_("Pression, menace ou chantage : sextorsion possible."))
-    if grid.consent_to_creation == "no":
-        signs.append(_("L'image aurait été produite sans consentement (abus sexuel possible)."))
-    if grid.victim_age is not None and grid.victim_age < 12:
-        signs.append(_("L'élève victime a moins de 12 ans."))
-    return signs
-
-
 @transaction.atomic
-def grid_save(*, case: Case, actor, version: int, complete: bool, request=None,
-              **answers) -> Grid:
-    _open_only(case)
+def grid_save(*, case: Case, actor, version: int, request=None, **answers) -> Grid:
+    """Save the answers given (cases/grid.py: an empty answer is no answer).
+
+    A question still to confirm (kept from before answers started empty) takes the answer now
+    chosen and is confirmed; left empty, it keeps its old value, still to confirm. The grid is
+    complete, with the time it became so, once every required question has an answer given.
+    """
+    _writable(case, "school")
     _case_touch(case, version=version)
     grid = Grid.objects.filter(case=case).first() or Grid(case=case)
-    if complete and grid.completed_at is None:
+    to_confirm = list(grid.to_confirm)
+    for name in list(to_confirm):
+        if answers.get(name) in (None, ""):
+            answers.pop(name, None)  # nothing chosen: the kept value stays, to confirm
+        else:
+            to_confirm.remove(name)
+    answers["to_confirm"] = to_confirm
+    complete = not grid_rules.unanswered({**grid.answers, **answers}, to_confirm=to_confirm)
+    if not complete:
+        answers["completed_at"] = None
+    elif grid.completed_at is None:
         answers["completed_at"] = timezone.now()
     _save(grid, fields=answers)
     _start(case)
@@ -243,9 +353,13 @@ def grid_save(*, case: Case, actor, version: int, complete: bool, request=None,
 @transaction.atomic
 def dpj_record(*, case: Case, actor, version: int, made: bool, reported_at, reported_by: str,
                reference: str, request=None) -> Case:
-    _case_touch(case, version=version)
+    _writable(case, "school")
     if made and reported_at is None:
-        raise ApplicationError(_("Indiquez quand le signalement a été fait."), code="dpj_date")
+        raise ApplicationError(_("Indiquez quand le signalement a été fait."), code="dpj_date",
+                               extra={"field": "reported_at"})
+    if made:
+        _after_told(case, reported_at, field="reported_at")
+    _case_touch(case, version=version)
     _save(case, fields={"dpj_report_made": made, "dpj_reported_at": reported_at if made else None,
                         "dpj_reported_by": reported_by if made else "",
                         "dpj_reference": reference if made else ""})
@@ -265,13 +379,14 @@ def police_force_for(case: Case) -> Organisation | None:
 @transaction.atomic
 def police_contact_save(*, case: Case, actor, version: int, contacted_at, officer: str,
                         police_file_number: str, request=None) -> PoliceHandoff:
-    _open_only(case)
+    _writable(case, "school")
     force = police_force_for(case)
     if force is None:
         raise ApplicationError(
             _("Le territoire de l'école n'est associé à aucun corps de police dans Sexto."),
             code="no_force",
         )
+    _after_told(case, contacted_at, field="contacted_at")
     _case_touch(case, version=version)
     handoff = PoliceHandoff.objects.filter(case=case).first() or PoliceHandoff(case=case)
     _save(handoff, fields={"force": force, "contacted_at": contacted_at, "officer": officer,
@@ -314,12 +429,9 @@ def handoff_snapshot(case: Case) -> dict:
                  for t in d.transfers.all()]}
             for d in case.devices.prefetch_related("transfers")
         ],
-        "grid": None if grid is None else {
-            name: getattr(grid, name) for name in (
-                "victim_age", "alleged_ages", "relationship", "consent_to_creation",
-                "consent_to_sharing", "pressure_or_threats", "adult_involved", "recipients",
-                "intent_to_harm", "school_impact", "notes")
-        },
+        "no_device_reason": case.no_device_reason,
+        # Every question, in order; an empty answer is one nobody gave (cases/grid.py).
+        "grid": None if grid is None else grid.answers,
         "dpj_report_made": case.dpj_report_made,
         "dpj_reported_at": case.dpj_reported_at.isoformat() if case.dpj_reported_at else None,
     }
@@ -327,17 +439,23 @@ def handoff_snapshot(case: Case) -> dict:
 
 @transaction.atomic
 def handoff_send(*, case: Case, actor, version: int, request=None) -> PoliceHandoff:
-    _open_only(case)
+    _writable(case, "school")
     handoff = PoliceHandoff.objects.filter(case=case).first()
     if handoff is None:
         raise ApplicationError(
             _("Notez d'abord le contact avec le corps de police."), code="no_contact"
         )
     grid = Grid.objects.filter(case=case).first()
-    if grid is None or grid.completed_at is None:
+    missing = list(grid_rules.QUESTIONS if grid is None else grid.unanswered)
+    missing = [question for question in missing if question.required]
+    if missing:
         raise ApplicationError(
-            _("Remplissez la grille d'évaluation avant de la remettre à la police."),
-            code="no_grid",
+            ngettext("La grille d'évaluation n'est pas complète : %(count)s question est sans "
+                     "réponse. Répondez-y avant de remettre le dossier à la police.",
+                     "La grille d'évaluation n'est pas complète : %(count)s questions sont "
+                     "sans réponse. Répondez-y avant de remettre le dossier à la police.",
+                     len(missing)) % {"count": len(missing)},
+            code="grid_incomplete", extra={"unanswered": [q.name for q in missing]},
         )
     _case_touch(case, version=version)
     handoff.snapshot = json.dumps(handoff_snapshot(case), ensure_ascii=False)
@@ -356,6 +474,7 @@ def handoff_send(*, case: Case, actor, version: int, request=None) -> PoliceHand
 
 @transaction.atomic
 def handoff_acknowledge(*, handoff: PoliceHandoff, actor, request=None) -> PoliceHandoff:
+    _writable(handoff.case, "police")
     if handoff.acknowledged_at is None:
         handoff.acknowledged_at = timezone.now()
         handoff.acknowledged_by = actor
@@ -371,7 +490,8 @@ def handoff_acknowledge(*, handoff: PoliceHandoff, actor, request=None) -> Polic
 @transaction.atomic
 def no_impact_record(*, case: Case, actor, version: int, directed_at, summary: str,
                      request=None) -> Case:
-    _open_only(case)
+    _writable(case, "school")
+    _after_told(case, directed_at, field="directed_at")
     _case_touch(case, version=version)
     case.directed_to_police_at = directed_at
     case.status = Case.Status.CLOSED
@@ -387,6 +507,14 @@ def no_impact_record(*, case: Case, actor, version: int, directed_at, summary: s
 
 @transaction.atomic
 def follow_up_save(*, handoff: PoliceHandoff, actor, request=None, **fields) -> PoliceFollowUp:
+    _writable(handoff.case, "police")
+    after_contact = _("Ce moment est antérieur au contact de l'école avec la police (%(at)s).")
+    for name in ("qualified_at", "images_destroyed_on", "device_returned_on"):
+        _not_in_future(fields.get(name), field=name)
+    # The meeting may be planned ahead; it cannot come before the police knew of the case.
+    for name in ("qualified_at", "awareness_meeting_on", "images_destroyed_on",
+                 "device_returned_on"):
+        _not_before(fields.get(name), handoff.contacted_at, field=name, message=after_contact)
     follow_up = PoliceFollowUp.objects.filter(handoff=handoff).first() or PoliceFollowUp(
         handoff=handoff
     )
@@ -408,6 +536,7 @@ def follow_up_save(*, handoff: PoliceHandoff, actor, request=None, **fields) -> 
 @transaction.atomic
 def information_share(*, handoff: PoliceHandoff, actor, purpose: str, content: str,
                       request=None) -> SharedInformation:
+    _writable(handoff.case, "police")
     shared = SharedInformation(handoff=handoff, shared_by=actor)
     _save(shared, fields={"purpose": purpose, "content": content})
     _audit("case.police_information_shared", case=handoff.case, actor=actor, request=request,
@@ -422,7 +551,7 @@ def information_share(*, handoff: PoliceHandoff, actor, purpose: str, content: s
 @transaction.atomic
 def support_action_add(*, case: Case, actor, version: int, request=None,
                        **fields) -> SupportAction:
-    _open_only(case)
+    _writable(case, "school")
     _case_touch(case, version=version)
     action = SupportAction(case=case)
     _save(action, fields=fields)
@@ -433,6 +562,7 @@ def support_action_add(*, case: Case, actor, version: int, request=None,
 
 @transaction.atomic
 def support_action_done(*, action: SupportAction, actor, request=None) -> SupportAction:
+    _writable(action.case, "school")
     if action.done_at is None:
         _case_touch(action.case, version=None)
         action.done_at = timezone.now()
@@ -447,7 +577,7 @@ def support_action_done(*, action: SupportAction, actor, request=None) -> Suppor
 
 @transaction.atomic
 def case_close(*, case: Case, actor, version: int, summary: str, request=None) -> Case:
-    _open_only(case)
+    _writable(case, "school")
     if not summary.strip():
         raise ApplicationError(_("Écrivez un résumé avant de fermer le dossier."),
                                code="summary")
@@ -464,6 +594,7 @@ def case_close(*, case: Case, actor, version: int, summary: str, request=None) -
 def legal_hold_set(*, case: Case, actor, hold: bool, reason: str, request=None) -> Case:
     if hold and not reason.strip():
         raise ApplicationError(_("Indiquez le motif de la conservation."), code="reason")
+    _writable(case, "legal_hold")
     _case_touch(case, version=None)
     case.legal_hold = hold
     case.legal_hold_reason = reason if hold else ""

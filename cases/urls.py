@@ -26,6 +26,7 @@ urlpatterns = [
     path(_("dossiers/<uuid:case_id>/eleves/<uuid:student_id>/chronologie/"),
          views.student_chronology, name="student_chronology"),
     path(_("dossiers/<uuid:case_id>/responsable/"), views.case_lead, name="case_lead"),
+    path(_("dossiers/<uuid:case_id>/prendre/"), views.case_take, name="case_take"),
     path(_("dossiers/<uuid:case_id>/conservation/"), views.case_hold, name="case_hold"),
     path(_("dossiers/<uuid:case_id>/journal/"), views.case_access_log, name="case_access_log"),
     path(_("dossiers/<uuid:case_id>/remise.pdf"), pdf_views.handoff_pdf, name="handoff_pdf"),

@@ -4,6 +4,9 @@ cases.access (audited refusals) and audits what it reads or writes (cases.servic
 Students' names never reach the browser before `student_reveal`, which needs a fresh
 re-authentication and is logged. No view accepts a file: CaseRequestMiddleware refuses any
 body that is not a plain form before it is read.
+
+The case page walks the method's steps (cases.progress): after a step is saved, the person
+goes on to the next step to do, so that the right next action is always the one in view.
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,22 +24,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.mfa import reauth_url, reauthenticated_recently, second_factor_required
-from accounts.models import Membership, Organisation, Role, User
+from accounts.models import Membership, Organisation, Role
 from accounts.services import role_grant, role_revoke
 from audit.actions import action_label
 from audit.selectors import events_for_target
-from cases import forms, services
+from cases import forms, selectors, services
+from cases import grid as grid_rules
 from cases.access import (
     Need,
     case_handoff,
-    cases_for_police,
-    cases_metadata,
-    cases_readable,
-    cases_reported,
     get_case_and_levels,
     get_case_for_user,
     handoff_follow_up,
-    intervener_gate,
     require_roles,
 )
 from cases.metrics import case_metrics
@@ -51,27 +49,22 @@ from cases.models import (
     Student,
     SupportAction,
 )
-from cases.pdf import handoff_document
+from cases.pdf import handoff_document, handoff_preview_document
+from cases.progress import case_progress
 from cases.retention import inherited_schedule, schedule_change_impact, schedules_for
 from core.exceptions import ApplicationError
 
 PAGE_SIZE = 50
 
 
-
-def _students_unnamed(case: Case):
-    """The case's students without decrypting their names (pages show labels only)."""
-    return case.students.defer("name")
-
-
 def _students(case: Case) -> list[tuple[str, str]]:
-    return [(str(s.pk), s.label) for s in _students_unnamed(case)]
+    return [(str(s.pk), s.label) for s in selectors.case_students(case)]
 
 
 def _student_or_none(case: Case, student_id: str):
     if not student_id:
         return None
-    return _students_unnamed(case).filter(pk=student_id).first()
+    return selectors.case_students(case).filter(pk=student_id).first()
 
 
 def _case_url(case: Case) -> str:
@@ -86,34 +79,17 @@ def _case_url(case: Case) -> str:
 def case_list(request: HttpRequest) -> HttpResponse:
     roles = require_roles(request, allowed=lambda r: r.any)
     status = request.GET.get("etat", "")
-    school_cases = (
-        cases_readable(roles).select_related("school", "lead")
-        .only("id", "reference", "status", "created_at", "told_at", "school__name", "lead__id",
-              "lead__full_name", "legal_hold")
-        .order_by("-created_at")
-    )
-    if status in Case.Status.values:
-        school_cases = school_cases.filter(status=status)
-    page_param = request.GET.get("page", "1")
-    page = max(int(page_param), 1) if page_param.isdigit() else 1
-    offset = (page - 1) * PAGE_SIZE
-    school_page = list(school_cases[offset:offset + PAGE_SIZE + 1])
+    school_page = Paginator(selectors.school_cases(roles, status=status),
+                            PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "roles": roles,
-        "status": status,
+        "status": status if status in Case.Status.values else "",
         "statuses": Case.Status.choices,
-        "school_cases": school_page[:PAGE_SIZE],
-        "page": page,
-        "has_next": len(school_page) > PAGE_SIZE,
-        "reported": cases_reported(roles, user=request.user).select_related("school")
-        .only("id", "reference", "status", "created_at", "school__name")[:PAGE_SIZE],
-        "police_cases": cases_for_police(roles).select_related("school", "handoff")
-        .only("id", "reference", "status", "school__name", "handoff__sent_at",
-              "handoff__acknowledged_at")
-        .order_by("-handoff__sent_at")[:PAGE_SIZE],
-        "register": cases_metadata(roles).select_related("school")
-        .only("id", "reference", "status", "created_at", "closed_at", "legal_hold",
-              "school__name")[:PAGE_SIZE] if roles.privacy_schools else [],
+        "school_cases": school_page,
+        "reported": selectors.reported_cases(roles, user=request.user)[:PAGE_SIZE],
+        "police_cases": selectors.police_cases(roles)[:PAGE_SIZE],
+        "register": (selectors.register_cases(roles)[:PAGE_SIZE]
+                     if roles.privacy_schools else []),
         "can_report": bool(roles.report_schools),
         "refused": roles.intervener_refused,
     }
@@ -133,15 +109,20 @@ def case_report(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         school = next(s for s in schools if str(s.pk) == data["school"])
-        case = services.case_report(
-            reporter=request.user, school=school, told_at=data["told_at"],
-            account=data["account"], channels=data["channels"], apps_other=data["apps_other"],
-            still_spreading=data["still_spreading"], request=request,
-        )
-        messages.success(request, _("Incident déclaré : dossier %(reference)s. La direction et "
-                                    "les intervenants Sexto de l'école le voient maintenant.")
-                         % {"reference": case.reference})
-        return redirect(_case_url(case))
+        try:
+            case = services.case_report(
+                reporter=request.user, school=school, told_at=data["told_at"],
+                account=data["account"], channels=data["channels"],
+                apps_other=data["apps_other"], still_spreading=data["still_spreading"],
+                request=request,
+            )
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(request, _(
+                "Incident déclaré : dossier %(reference)s. La direction et les intervenants "
+                "Sexto de l'école en sont avisés.") % {"reference": case.reference})
+            return redirect(_case_url(case))
     return render(request, "cases/case_report.html", {"form": form})
 
 
@@ -161,32 +142,38 @@ def case_detail(request: HttpRequest, case_id) -> HttpResponse:
         return render(request, "cases/case_metadata.html", {"case": case})
     grid = Grid.objects.filter(case=case).first()
     handoff = case_handoff(case)
+    manage = Need.MANAGE in levels
+    interveners = selectors.school_interveners(case.school) if not case.lead_id or manage else []
     context = {
         "case": case,
-        "manage": Need.MANAGE in levels,
+        "progress": case_progress(case),
+        "manage": manage,
+        # An intervener who may open the school's cases takes an unassigned one at once.
+        "can_take": case.lead_id is None and not case.is_closed and any(
+            user.pk == request.user.pk for user in interveners),
         # Just back from re-authenticating to show this student's name.
         "name_ready": request.GET.get("nom", "") if reauthenticated_recently(request) else "",
         "police_view": Need.POLICE in levels,
-        "students": list(_students_unnamed(case)),
-        "entries": list(case.entries.select_related("student", "written_by")
-                        .defer("student__name")),
+        "students": list(selectors.case_students(case)),
+        "entries": selectors.case_entries(case),
         # One hand-over form per device, each with its own field ids.
         "devices": [
             (device, forms.CustodyTransferForm(prefix=_device_prefix(device),
                                                initial={"version": case.version}))
-            for device in case.devices.prefetch_related("transfers")
+            for device in selectors.case_devices(case)
         ],
         "grid": grid,
-        "grid_signs": services.grid_youth_protection_signs(grid) if grid else [],
+        "grid_rows": (grid_rules.answers_shown(grid.answers, to_confirm=grid.to_confirm)
+                      if grid else []),
+        "grid_signs": grid.youth_protection_signs if grid else [],
         "handoff": handoff,
         "shared": list(handoff.shared.all()) if handoff else [],
         "support": list(case.support_actions.all()),
         "force": services.police_force_for(case),
         "hold_form": forms.LegalHoldForm(initial={"hold": case.legal_hold,
                                                   "reason": case.legal_hold_reason_display}),
-        # Checking each intervener's badge costs queries: only for the page's manager.
-        "lead_choices": ([(str(u.pk), u.full_name) for u in _school_interveners(case.school)]
-                         if Need.MANAGE in levels else []),
+        "lead_form": forms.LeadForm(interveners=[(str(u.pk), u.full_name)
+                                                 for u in interveners]) if manage else None,
     }
     return render(request, "cases/case_detail.html", context)
 
@@ -200,9 +187,14 @@ class Step:
     title: str
     form: type[forms.CaseForm]
     save: Callable  # (request, case, cleaned_data) -> None
-    initial: Callable = lambda case: {}  # noqa: E731
-    form_kwargs: Callable = lambda case: {}  # noqa: E731
+    initial: Callable = lambda request, case: {}  # noqa: E731
+    form_kwargs: Callable = lambda request, case: {}  # noqa: E731
     intro: str = ""
+    submit: str = gettext_lazy("Enregistrer")
+    # A second button that saves and opens the same form again (several students...).
+    again: str = ""
+    # More for the page: the hand-off shows what the police will receive.
+    context: Callable = lambda request, case, form: {}  # noqa: E731
 
 
 def _save_report(request, case, data):
@@ -216,6 +208,16 @@ def _save_student(request, case, data):
     services.student_add(case=case, actor=request.user, version=data["version"],
                          part=data["part"], name=data["name"], age=data["age"],
                          grade=data["grade"], request=request)
+
+
+def _meeting_kind(request) -> str:
+    """The meeting the person chose to note from the case's steps (?type=), if any."""
+    kind = request.GET.get("type", "")
+    return kind if kind in Entry.Kind.values else ""
+
+
+def _entry_kwargs(request, case):
+    return {"students": _students(case), "kind": _meeting_kind(request)}
 
 
 def _save_entry(request, case, data):
@@ -232,24 +234,33 @@ def _save_device(request, case, data):
         envelope_number=data["envelope_number"], locked_in=data["locked_in"])
 
 
-GRID_FIELDS = ["victim_age", "alleged_ages", "relationship", "consent_to_creation",
-               "consent_to_sharing", "pressure_or_threats", "adult_involved", "recipients",
-               "intent_to_harm", "school_impact", "notes"]
+def _save_no_device(request, case, data):
+    services.no_device_record(case=case, actor=request.user, version=data["version"],
+                              reason=data["reason"], request=request)
 
 
 def _save_grid(request, case, data):
-    services.grid_save(case=case, actor=request.user, version=data["version"],
-                       complete=data["complete"], request=request,
-                       **{name: data[name] for name in GRID_FIELDS})
+    services.grid_save(case=case, actor=request.user, version=data["version"], request=request,
+                       **{question.name: data[question.name]
+                          for question in grid_rules.QUESTIONS})
 
 
-def _grid_initial(case):
-    grid = Grid.objects.filter(case=case).first()
+def _grid(case) -> Grid | None:
+    return Grid.objects.filter(case=case).first()
+
+
+def _grid_initial(request, case):
+    """The answers given; a question still to confirm starts with no answer chosen."""
+    grid = _grid(case)
     if grid is None:
         return {}
-    initial = {name: getattr(grid, name) for name in GRID_FIELDS}
-    initial["complete"] = grid.completed_at is not None
-    return initial
+    return {name: value for name, value in grid.answers.items()
+            if name not in grid.to_confirm}
+
+
+def _grid_kwargs(request, case):
+    grid = _grid(case)
+    return {"kept": grid.answers, "to_confirm": grid.to_confirm} if grid else {}
 
 
 def _save_dpj(request, case, data):
@@ -266,7 +277,7 @@ def _save_police(request, case, data):
         police_file_number=data["police_file_number"], request=request)
 
 
-def _police_initial(case):
+def _police_initial(request, case):
     handoff = case_handoff(case)
     if handoff is None:
         return {}
@@ -277,6 +288,25 @@ def _police_initial(case):
 def _save_handoff(request, case, data):
     services.handoff_send(case=case, actor=request.user, version=data["version"],
                           request=request)
+
+
+def _unanswered_links(case, names) -> list[tuple[str, str]]:
+    """Each question still without an answer, with the address of its field in the grid."""
+    url = reverse("cases:case_step", args=[case.pk, "grid"])
+    return [(str(grid_rules.BY_NAME[name].label), f"{url}#id_{name}") for name in names]
+
+
+def _handoff_context(request, case, form):
+    """Before sending: exactly what the police will receive (names masked here), and what
+    the grid still lacks, each question linked to its field."""
+    grid = _grid(case)
+    missing = [q.name for q in (grid.unanswered if grid else grid_rules.QUESTIONS)]
+    return {
+        "preview": handoff_preview_document(case=case, language=get_language()[:2]),
+        "unanswered": _unanswered_links(case, missing),
+        "has_contact": case_handoff(case) is not None,
+        "force": services.police_force_for(case),
+    }
 
 
 def _save_no_impact(request, case, data):
@@ -300,26 +330,30 @@ def _save_close(request, case, data):
 STEPS = {
     step.slug: step for step in [
         Step("report", gettext_lazy("Déclaration"), forms.ReportEditForm, _save_report,
-             initial=lambda case: {"told_at": case.told_at, "account": case.account,
-                                   "channels": case.channels, "apps_other": case.apps_other,
-                                   "still_spreading": case.still_spreading}),
+             initial=lambda request, case: {
+                 "told_at": case.told_at, "account": case.account, "channels": case.channels,
+                 "apps_other": case.apps_other, "still_spreading": case.still_spreading}),
         Step("student", gettext_lazy("Ajouter un élève concerné"), forms.StudentForm,
-             _save_student),
+             _save_student, again=gettext_lazy("Enregistrer et ajouter un autre élève")),
         Step("meeting", gettext_lazy("Noter une rencontre ou un soutien offert"),
-             forms.EntryForm, _save_entry,
-             form_kwargs=lambda case: {"students": _students(case)},
+             forms.EntryForm, _save_entry, form_kwargs=_entry_kwargs,
              intro=gettext_lazy("Rencontrez d'abord l'élève qui dénonce ou la victime, puis "
                                 "le ou les auteurs présumés. Recueillez le plus d'information "
                                 "possible, sans jamais regarder les images.")),
         Step("device", gettext_lazy("Saisir un appareil"), forms.DeviceForm, _save_device,
-             form_kwargs=lambda case: {"students": _students(case)},
+             form_kwargs=lambda request, case: {"students": _students(case)},
              intro=gettext_lazy("Confisquez l'appareil sans regarder les images : cela arrête "
                                 "la diffusion et protège la victime. Placez-le dans une "
                                 "enveloppe scellée, sous clé.")),
+        Step("no-device", gettext_lazy("Aucun appareil à saisir"), forms.NoDeviceForm,
+             _save_no_device),
         Step("grid", gettext_lazy("Grille d'évaluation de l'incident"), forms.GridForm,
-             _save_grid, initial=_grid_initial),
+             _save_grid, initial=_grid_initial, form_kwargs=_grid_kwargs,
+             intro=gettext_lazy("Enregistrez la grille à tout moment : une question sans "
+                                "réponse reste « Non répondu ». Elle est remise à la police "
+                                "une fois toutes les questions répondues.")),
         Step("dpj", gettext_lazy("Protection de la jeunesse"), forms.DpjForm, _save_dpj,
-             initial=lambda case: {
+             initial=lambda request, case: {
                  "made": {True: "yes", False: "no"}.get(case.dpj_report_made),
                  "reported_at": case.dpj_reported_at, "reported_by": case.dpj_reported_by,
                  "reference": case.dpj_reference}),
@@ -328,16 +362,34 @@ STEPS = {
              intro=gettext_lazy("Contactez toujours le corps de police, même si aucune "
                                 "malveillance n'est soupçonnée.")),
         Step("handoff", gettext_lazy("Remettre la grille et les faits à la police"),
-             forms.ConfirmForm, _save_handoff,
+             forms.HandoffForm, _save_handoff, context=_handoff_context,
+             submit=gettext_lazy("Remettre à la police"),
              intro=gettext_lazy("La grille et les faits sont transmis aux agents de liaison "
                                 "du corps de police dans Sexto. Aucune image, jamais.")),
         Step("no-impact", gettext_lazy("Aucun impact direct sur le milieu scolaire"),
              forms.NoImpactForm, _save_no_impact),
         Step("support", gettext_lazy("Plan de soutien de la victime"), forms.SupportActionForm,
              _save_support),
-        Step("close", gettext_lazy("Fermer le dossier"), forms.CloseForm, _save_close),
+        Step("close", gettext_lazy("Fermer le dossier"), forms.CloseForm, _save_close,
+             submit=gettext_lazy("Fermer le dossier")),
     ]
 }
+
+
+def _after_save(request, case: Case, definition: Step) -> str:
+    """Where a saved step leads: the same form again when asked, else the next step to do,
+    else the case page."""
+    if definition.again and "again" in request.POST:
+        messages.success(request, _("Enregistré. Vous pouvez en ajouter un autre."))
+        return reverse("cases:case_step", args=[case.pk, definition.slug])
+    case.refresh_from_db()
+    upcoming = case_progress(case).next
+    if upcoming is not None and upcoming.url and not upcoming.url.startswith(_case_url(case)):
+        messages.success(request, _("Enregistré. Étape suivante : %(step)s.")
+                         % {"step": upcoming.title})
+        return upcoming.url
+    messages.success(request, _("Enregistré."))
+    return _case_url(case) + f"#step-{definition.slug}"
 
 
 @require_http_methods(["GET", "POST"])
@@ -347,7 +399,8 @@ def case_step(request: HttpRequest, case_id, step: str) -> HttpResponse:
     case = get_case_for_user(request, case_id, need=Need.WRITE)
     if definition is None:
         raise Http404
-    kwargs = definition.form_kwargs(case)
+    kwargs = definition.form_kwargs(request, case)
+    status = 200
     if request.method == "POST":
         form = definition.form(request.POST, **kwargs)
         if form.is_valid():
@@ -360,13 +413,15 @@ def case_step(request: HttpRequest, case_id, step: str) -> HttpResponse:
                     form.data = form.data.copy()
                     form.data["version"] = Case.objects.get(pk=case.pk).version
             else:
-                messages.success(request, _("Enregistré."))
-                return redirect(_case_url(case) + f"#step-{definition.slug}")
+                return redirect(_after_save(request, case, definition))
+        status = 400
     else:
-        initial = {"version": case.version, **definition.initial(case)}
+        initial = {"version": case.version, **definition.initial(request, case)}
         form = definition.form(initial=initial, **kwargs)
-    return render(request, "cases/case_step.html",
-                  {"case": case, "step": definition, "form": form})
+    return render(request, "cases/case_step.html", {
+        "case": case, "step": definition, "form": form, "progress": case_progress(case),
+        **definition.context(request, case, form),
+    }, status=status)
 
 
 # --- Smaller actions on one case ---------------------------------------------------------
@@ -395,13 +450,25 @@ def custody_transfer(request: HttpRequest, case_id, device_id) -> HttpResponse:
                   status=400)
 
 
+def _done_or_message(request, action: Callable) -> bool:
+    """Run a one-button action; a refusal (a closed case...) becomes a message, not an error.
+    True when it was done."""
+    try:
+        action()
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return False
+    return True
+
+
 @require_POST
 @second_factor_required
 def custody_acknowledge(request: HttpRequest, case_id, transfer_id) -> HttpResponse:
     case = get_case_for_user(request, case_id, need=Need.WRITE)
     transfer = _get_child(CustodyTransfer.objects.filter(device__case=case), transfer_id)
-    services.custody_acknowledge(transfer=transfer, actor=request.user, request=request)
-    messages.success(request, _("Réception confirmée."))
+    if _done_or_message(request, lambda: services.custody_acknowledge(
+            transfer=transfer, actor=request.user, request=request)):
+        messages.success(request, _("Réception confirmée."))
     return redirect(_case_url(case) + "#step-device")
 
 
@@ -410,8 +477,9 @@ def custody_acknowledge(request: HttpRequest, case_id, transfer_id) -> HttpRespo
 def support_done(request: HttpRequest, case_id, action_id) -> HttpResponse:
     case = get_case_for_user(request, case_id, need=Need.WRITE)
     action = _get_child(SupportAction.objects.filter(case=case), action_id)
-    services.support_action_done(action=action, actor=request.user, request=request)
-    messages.success(request, _("Action marquée comme faite."))
+    if _done_or_message(request, lambda: services.support_action_done(
+            action=action, actor=request.user, request=request)):
+        messages.success(request, _("Action marquée comme faite."))
     return redirect(_case_url(case) + "#step-support")
 
 
@@ -437,19 +505,8 @@ def student_reveal(request: HttpRequest, case_id, student_id) -> HttpResponse:
 def student_chronology(request: HttpRequest, case_id, student_id) -> HttpResponse:
     """Every entry about this student in the school's cases; police information never."""
     case = get_case_for_user(request, case_id, need=Need.READ)
-    student = _get_child(_students_unnamed(case), student_id)
-    same_person = Student.objects.filter(index=student.index, case__school=case.school)
-    # Labels only, and each case by its reference: no name or narrative is decrypted here
-    # beyond the entries' own notes.
-    entries = (
-        Entry.objects.filter(student__in=same_person)
-        .select_related("case", "student")
-        .only("kind", "happened_at", "notes", "case__reference", "student__part",
-              "student__id")
-        .order_by("happened_at")
-    )
-    cases = (Case.objects.filter(students__in=same_person).distinct()
-             .only("id", "reference", "created_at", "status").order_by("created_at"))
+    student = _get_child(selectors.case_students(case), student_id)
+    entries, cases = selectors.student_chronology(case=case, student=student)
     return render(request, "cases/student_chronology.html",
                   {"case": case, "student": student, "entries": entries, "cases": cases})
 
@@ -458,15 +515,40 @@ def student_chronology(request: HttpRequest, case_id, student_id) -> HttpRespons
 @second_factor_required
 def case_lead(request: HttpRequest, case_id) -> HttpResponse:
     case = get_case_for_user(request, case_id, need=Need.MANAGE)
-    interveners = _school_interveners(case.school)
+    interveners = selectors.school_interveners(case.school)
     form = forms.LeadForm(request.POST, interveners=[(str(u.pk), u.full_name)
                                                      for u in interveners])
     if form.is_valid():
         lead = next(u for u in interveners if str(u.pk) == form.cleaned_data["lead"])
-        services.case_lead_assign(case=case, lead=lead, actor=request.user, request=request)
-        messages.success(request, _("Intervenant responsable attribué."))
+        if _done_or_message(request, lambda: services.case_lead_assign(
+                case=case, lead=lead, actor=request.user, request=request)):
+            messages.success(request, _("Intervenant responsable attribué."))
     else:
         messages.error(request, _("Choisissez un intervenant Sexto de l'école."))
+    return redirect(_case_url(case))
+
+
+@require_POST
+@second_factor_required
+def case_take(request: HttpRequest, case_id) -> HttpResponse:
+    """An intervener takes an unassigned case of their school: they become its lead."""
+    case = get_case_for_user(request, case_id, need=Need.WRITE)
+    if case.lead_id is not None:
+        messages.error(request, _("Ce dossier a déjà un intervenant responsable."))
+        return redirect(_case_url(case))
+    if not any(user.pk == request.user.pk
+               for user in selectors.school_interveners(case.school)):
+        messages.error(request, _("Seuls les intervenants Sexto de l'école peuvent prendre un "
+                                  "dossier."))
+        return redirect(_case_url(case))
+    if _done_or_message(request, lambda: services.case_lead_assign(
+            case=case, lead=request.user, actor=request.user, request=request)):
+        case.refresh_from_db()
+        upcoming = case_progress(case).next
+        messages.success(request, _("Vous êtes l'intervenant responsable de ce dossier."))
+        if upcoming is not None and upcoming.url and not upcoming.url.startswith(
+                _case_url(case)):
+            return redirect(upcoming.url)
     return redirect(_case_url(case))
 
 
@@ -492,10 +574,11 @@ def case_hold(request: HttpRequest, case_id) -> HttpResponse:
 def case_access_log(request: HttpRequest, case_id) -> HttpResponse:
     """Who read or changed this case, and when: for its lead and the principal."""
     case = get_case_for_user(request, case_id, need=Need.ACCESS_LOG)
-    events = [(event, action_label(event.action))
-              for event in events_for_target(target_type="cases.case",
-                                             target_id=str(case.pk))[:500]]
-    return render(request, "cases/case_access_log.html", {"case": case, "events": events})
+    events = Paginator(events_for_target(target_type="cases.case", target_id=str(case.pk)),
+                       PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cases/case_access_log.html", {
+        "case": case, "events": events,
+        "rows": [(event, action_label(event.action)) for event in events]})
 
 
 def _device_prefix(device: Device) -> str:
@@ -507,14 +590,6 @@ def _get_child(queryset, pk):
     if item is None:
         raise Http404
     return item
-
-
-def _school_interveners(school: Organisation) -> list[User]:
-    """The school's interveners who may open its cases now: the only possible leads."""
-    designated = (User.objects.filter(memberships__organisation=school,
-                                      memberships__role=Role.INTERVENER, is_active=True)
-                  .distinct().order_by("full_name"))
-    return [user for user in designated if intervener_gate(user, school) is None]
 
 
 # --- The police side ---------------------------------------------------------------------
@@ -554,10 +629,14 @@ def police_follow_up(request: HttpRequest, case_id) -> HttpResponse:
     case = get_case_for_user(request, case_id, need=Need.POLICE)
     form = forms.FollowUpForm(request.POST, instance=handoff_follow_up(case.handoff))
     if form.is_valid():
-        services.follow_up_save(handoff=case.handoff, actor=request.user, request=request,
-                                **form.cleaned_data)
-        messages.success(request, _("Suivi policier enregistré."))
-        return redirect("cases:police_handoff", case_id=case.pk)
+        try:
+            services.follow_up_save(handoff=case.handoff, actor=request.user, request=request,
+                                    **form.cleaned_data)
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(request, _("Suivi policier enregistré."))
+            return redirect("cases:police_handoff", case_id=case.pk)
     return _police_page(request, case, follow_up_form=form, status=400)
 
 
@@ -585,11 +664,7 @@ def interveners(request: HttpRequest) -> HttpResponse:
     roles = require_roles(request, allowed=lambda r: bool(r.principal_schools))
     schools = list(Organisation.objects.filter(pk__in=roles.principal_schools).order_by("name"))
     school = next((s for s in schools if str(s.pk) == request.GET.get("ecole")), schools[0])
-    staff = list(
-        User.objects.filter(memberships__organisation=school, is_active=True)
-        .exclude(memberships__organisation=school, memberships__role=Role.INTERVENER)
-        .distinct().order_by("full_name")
-    )
+    staff = selectors.school_staff_not_interveners(school)
     form = forms.DesignateForm(request.POST or None,
                                staff=[(str(u.pk), u.full_name) for u in staff])
     if request.method == "POST":
@@ -616,22 +691,9 @@ def interveners(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Intervenant Sexto désigné."))
                 return redirect(reverse("cases:interveners") + f"?ecole={school.pk}")
-    open_by_lead = dict(
-        Case.objects.filter(school=school).exclude(status=Case.Status.CLOSED)
-        .values_list("lead").annotate(n=Count("id")).values_list("lead", "n")
-    )
-    designated = [
-        (membership, intervener_gate(membership.user, school),
-         open_by_lead.get(membership.user_id, 0))
-        for membership in Membership.objects.filter(organisation=school, role=Role.INTERVENER)
-        .select_related("user").order_by("user__full_name")
-    ]
+    designated = selectors.school_intervener_memberships(school)
     active_leads = [membership.user_id for membership, gate, _n in designated if gate is None]
-    unassigned = list(
-        Case.objects.filter(school=school).exclude(status=Case.Status.CLOSED)
-        .filter(Q(lead__isnull=True) | ~Q(lead__in=active_leads))
-        .only("id", "reference", "status", "created_at")[:100]
-    )
+    unassigned = selectors.unassigned_open_cases(school, active_leads=active_leads)
     return render(request, "cases/interveners.html", {
         "school": school, "schools": schools, "form": form, "designated": designated,
         "unassigned": unassigned,

@@ -108,7 +108,7 @@ def demo_cases_load(users: dict[str, User]) -> None:
                                   handed_by="Gabriel Sureau", handed_to="Marc Sapinière",
                                   handed_at=_at(1, 14))
     # 3. Grid complete, youth protection signs, DPJ report recorded, police contacted.
-    services.grid_save(case=case, actor=intervener, version=version(case), complete=True,
+    services.grid_save(case=case, actor=intervener, version=version(case),
                        victim_age=14, alleged_ages="15", relationship="couple",
                        consent_to_creation="yes", consent_to_sharing="no",
                        pressure_or_threats="yes", adult_involved="no", recipients="0",
@@ -126,9 +126,10 @@ def demo_cases_load(users: dict[str, User]) -> None:
     services.case_lead_assign(case=case, lead=intervener, actor=principal)
     services.student_add(case=case, actor=intervener, version=version(case), part="victim",
                          name="Élie Peuplier", age=13, grade="2e secondaire")
-    services.grid_save(case=case, actor=intervener, version=version(case), complete=True,
-                       victim_age=13, relationship="friends", recipients="6+",
-                       school_impact="wide")
+    services.grid_save(case=case, actor=intervener, version=version(case),
+                       victim_age=13, relationship="friends", consent_to_creation="yes",
+                       consent_to_sharing="no", pressure_or_threats="no", adult_involved="no",
+                       recipients="6+", intent_to_harm="unknown", school_impact="wide")
     services.police_contact_save(case=case, actor=intervener, version=version(case),
                                  contacted_at=_at(2, 14), officer="Agent Louis Mésange",
                                  police_file_number="")
@@ -140,8 +141,10 @@ def demo_cases_load(users: dict[str, User]) -> None:
     services.case_lead_assign(case=case, lead=intervener, actor=principal)
     services.student_add(case=case, actor=intervener, version=version(case), part="victim",
                          name="Camille Sorbier", age=15, grade="4e secondaire")
-    services.grid_save(case=case, actor=intervener, version=version(case), complete=True,
-                       victim_age=15, relationship="couple", recipients="2-5")
+    services.grid_save(case=case, actor=intervener, version=version(case),
+                       victim_age=15, relationship="couple", consent_to_creation="yes",
+                       consent_to_sharing="yes", pressure_or_threats="no", adult_involved="no",
+                       recipients="2-5", intent_to_harm="no", school_impact="some")
     services.police_contact_save(case=case, actor=intervener, version=version(case),
                                  contacted_at=_at(9, 11), officer="Agente Julie Cormier-Héron",
                                  police_file_number="SPSA-26-0288")

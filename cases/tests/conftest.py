@@ -87,7 +87,9 @@ def cw(world):
 def reported_case(w, **extra):
     """A case reported by world.reporter at world.school, with one student."""
     case = services.case_report(
-        reporter=w.reporter, school=w.school, told_at=timezone.now(),
+        # Confided two hours ago: the steps noted "now" in the tests come after it.
+        reporter=w.reporter, school=w.school,
+        told_at=extra.pop("told_at", timezone.now() - datetime.timedelta(hours=2)),
         account=extra.pop("account", "Une élève dit qu'une photo intime circule (récit fictif)."),
         channels=["snapchat"], apps_other="", still_spreading="yes",
     )
@@ -97,14 +99,23 @@ def reported_case(w, **extra):
     return case
 
 
+# An answer to every question of the grid (cases/grid.py), none raising the DPJ reminder.
+COMPLETE_GRID = {
+    "victim_age": 14, "alleged_ages": "15", "relationship": "couple",
+    "consent_to_creation": "yes", "consent_to_sharing": "no", "pressure_or_threats": "no",
+    "adult_involved": "no", "recipients": "1", "intent_to_harm": "unknown",
+    "school_impact": "some", "notes": "",
+}
+
+
 def hand_off(w, case, **grid_answers):
     """Fill the grid, note the police contact and send the hand-off to world.force_ok."""
-    answers = {"victim_age": 14, "relationship": "couple", **grid_answers}
-    services.grid_save(case=case, actor=w.intervener, version=case.version, complete=True,
-                       **answers)
+    services.grid_save(case=case, actor=w.intervener, version=case.version,
+                       **{**COMPLETE_GRID, **grid_answers})
     case.refresh_from_db()
     services.police_contact_save(case=case, actor=w.intervener, version=case.version,
-                                 contacted_at=timezone.now(), officer="Agente Fictive",
+                                 contacted_at=case.told_at + datetime.timedelta(hours=1),
+                                 officer="Agente Fictive",
                                  police_file_number="PF-0001")
     case.refresh_from_db()
     services.handoff_send(case=case, actor=w.intervener, version=case.version)

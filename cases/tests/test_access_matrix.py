@@ -54,6 +54,8 @@ MATRIX = {
     "student_reveal": ("post", SCHOOL),
     "student_chronology": ("get", SCHOOL),
     "case_lead": ("post", MANAGE),
+    # Any who writes the case may ask; only an intervener of the school is made its lead.
+    "case_take": ("post", SCHOOL),
     "case_hold": ("post", MANAGE),
     # The lead (here the intervener) and the principal.
     "case_access_log": ("get", SCHOOL),
@@ -101,6 +103,7 @@ def scene(cw):
         "custody_transfer": [case.pk, device.pk], "custody_acknowledge": [case.pk, transfer.pk],
         "support_done": [case.pk, action.pk], "student_reveal": [case.pk, student.pk],
         "student_chronology": [case.pk, student.pk], "case_lead": [case.pk],
+        "case_take": [case.pk],
         "case_hold": [case.pk], "case_access_log": [case.pk], "police_handoff": [case.pk],
         "handoff_pdf": [case.pk],
         "police_acknowledge": [case.pk], "police_follow_up": [case.pk],

@@ -89,9 +89,9 @@ def test_the_school_downloads_the_hand_off_in_french(cw, sent):
         # The grid, each answer under its question.
         "Âge de l'élève victime 14",
         "Relation entre les jeunes Relation amoureuse, actuelle ou passée",
-        "Pression, menace ou chantage (sextorsion)? Ne sait pas",
-        "Un adulte est-il impliqué? Ne sait pas",
-        "Signalement fait à la DPJ Non indiqué",
+        "Pression, menace ou chantage (sextorsion)? Non",
+        "Signes d'une intention de nuire ou d'humilier? Ne sait pas",
+        "Signalement fait à la DPJ Non répondu",
         "Aucun appareil n'a été saisi.",
     ]:
         assert expected in text, expected

@@ -23,6 +23,10 @@ def _add_student(w, case, *, part, name, age=None, grade="") -> Student:
     return student
 
 
+# The cases were confided a month ago: their entries, dated days ago, come after.
+A_MONTH_AGO = timezone.now() - datetime.timedelta(days=30)
+
+
 def _add_entry(w, case, student, notes, *, kind="note", days_ago=1):
     services.entry_add(case=case, actor=w.intervener, version=_fresh(case).version, kind=kind,
                        happened_at=timezone.now() - datetime.timedelta(days=days_ago),
@@ -35,7 +39,7 @@ def _zoe(case) -> Student:
 
 
 def test_finds_the_student_across_the_schools_cases_and_nowhere_else(cw):
-    first = reported_case(cw)  # Zoé Imaginaire, victim
+    first = reported_case(cw, told_at=A_MONTH_AGO)  # Zoé Imaginaire, victim
     _add_entry(cw, first, _zoe(first), "Rencontre avec Zoé : elle est soutenue.")
     services.support_action_add(case=first, actor=cw.intervener, version=_fresh(first).version,
                                 kind="referral", resource="take_it_down",
@@ -47,7 +51,7 @@ def test_finds_the_student_across_the_schools_cases_and_nowhere_else(cw):
     _fresh(first)
     # The same student in a second case, named with other capitals and spacing.
     second = services.case_report(reporter=cw.reporter, school=cw.school,
-                                  told_at=timezone.now(), account="Récit fictif.",
+                                  told_at=A_MONTH_AGO, account="Récit fictif.",
                                   channels=[], apps_other="", still_spreading="no")
     zoe_again = _add_student(cw, second, part="reporting", name="  zoé   IMAGINAIRE ", age=14)
     _add_entry(cw, second, zoe_again, "Elle a dénoncé une autre situation.")
@@ -56,7 +60,7 @@ def test_finds_the_student_across_the_schools_cases_and_nowhere_else(cw):
                                 description="Plan de soutien d'une autre élève.")
     # A student of the same name in another school is someone else.
     elsewhere = services.case_report(reporter=cw.other_staff, school=cw.other_school,
-                                     told_at=timezone.now(), account="Autre école.",
+                                     told_at=A_MONTH_AGO, account="Autre école.",
                                      channels=[], apps_other="", still_spreading="no")
     homonym = _add_student(cw, elsewhere, part="victim", name="Zoé Imaginaire")
     _add_entry(cw, elsewhere, homonym, "Note d'une autre école.")
@@ -90,7 +94,8 @@ def test_finds_the_student_across_the_schools_cases_and_nowhere_else(cw):
 
 
 def test_other_students_names_are_replaced_by_their_label(cw):
-    case = reported_case(cw, account="Zoé Imaginaire dit que Léo Fictif a partagé la photo.")
+    case = reported_case(cw, told_at=A_MONTH_AGO,
+                         account="Zoé Imaginaire dit que Léo Fictif a partagé la photo.")
     zoe = _zoe(case)
     leo = _add_student(cw, case, part="alleged", name="Léo Fictif")
     sister = _add_student(cw, case, part="other", name="Maëlle Imaginaire")
@@ -126,7 +131,7 @@ def test_other_students_names_are_replaced_by_their_label(cw):
 
 
 def test_what_the_police_shared_and_their_follow_up_are_under_police(cw):
-    case = hand_off(cw, reported_case(cw))
+    case = hand_off(cw, reported_case(cw, told_at=A_MONTH_AGO))
     services.information_share(handoff=case.handoff, actor=cw.police, purpose="follow_up",
                                content="Renseignement fictif de la police.")
     services.follow_up_save(handoff=case.handoff, actor=cw.police, qualification="impulsive",
