@@ -1,8 +1,9 @@
 """The case tool's part of the person's home (core.home).
 
-- principal and Sexto intervener: reports to take (nobody leads them yet) and their open
-  cases, the late ones first;
-- police liaison: hand-offs to acknowledge and DPCP decisions to record;
+- principal and Sexto intervener: reports to take (nobody leads them yet; the principal
+  assigns, the intervener takes one) and their open cases, each with its next step and when
+  it is due (cases.progress), the late ones first;
+- police liaison: hand-offs to acknowledge (the late ones marked) and DPCP decisions to record;
 - staff who reported an incident: their reports and where each stands.
 
 Case references are case data: a session that has not passed a second factor gets one panel
@@ -13,7 +14,10 @@ refusing anyone: a person without a case role simply has no panel here.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.home import second_factor_gate
@@ -21,10 +25,15 @@ from accounts.mfa import session_is_verified
 from audit.services import record
 from cases import selectors
 from cases.access import request_case_roles
+from cases.progress import ACKNOWLEDGEMENT_WITHIN, CaseProgress, StepState, cases_progress
 from core.home import Panel
 
 # How many cases a panel lists before linking to the case list.
 LIST_LIMIT = 10
+# How many of a panel's cases are weighed to put the late ones first: far more than a school
+# has open at once (the kit closes a file in about 4 days), so in practice all of them; past
+# it, the oldest reports, which are the likeliest to be late.
+SORT_WINDOW = 200
 
 
 def panels(request: HttpRequest) -> list[Panel]:
@@ -51,9 +60,7 @@ def panels(request: HttpRequest) -> list[Panel]:
     if police:
         found += _police_panels(roles)
     if has_reports:
-        found.append(_listed(
-            reported, key="cases-reported", title=_("Mes déclarations"), order=80,
-            template="cases/home/_reported.html", count=None))
+        found.append(_reported_panel(reported))
     return found
 
 
@@ -62,44 +69,110 @@ def _view_name(request: HttpRequest) -> str:
     return match.view_name if match else ""
 
 
-def _listed(cases, *, key: str, title: str, order: int, template: str, count: int | None,
-            empty_text: str = "", **context) -> Panel:
-    """A panel listing the first LIST_LIMIT `cases` (one query), with `count` beside it."""
-    shown = list(cases[:LIST_LIMIT + 1]) if count != 0 else []
+def _reported_panel(cases) -> Panel:
+    """The person's reports, newest first: nothing waits on them, so no count."""
+    shown = list(cases[:LIST_LIMIT + 1])
+    return Panel(key="cases-reported", title=_("Mes déclarations"), order=80,
+                 template="cases/home/_reported.html",
+                 context={"home_cases": shown[:LIST_LIMIT],
+                          "home_cases_more": len(shown) > LIST_LIMIT})
+
+
+@dataclass(frozen=True)
+class HomeCase:
+    """A case as a home panel shows it: where it stands and what comes next."""
+
+    case: object
+    progress: CaseProgress
+
+    @property
+    def next(self) -> StepState | None:
+        return self.progress.next
+
+    @property
+    def late_elsewhere(self) -> list[StepState]:
+        """Late steps other than the next one (the police's receipt, say)."""
+        return [step for step in self.progress.steps
+                if step.state == "overdue" and step != self.next]
+
+    def urgency(self):
+        """Late first, then the soonest due, then the oldest report."""
+        due = self.next.due_at if self.next is not None else None
+        return (not self.progress.overdue, due is None, due or self.case.created_at,
+                self.case.created_at)
+
+
+def _by_urgency(cases, *, now) -> list[HomeCase]:
+    """The first LIST_LIMIT of `cases`, the late ones first (two queries: the cases, then
+    their progress for all of them at once)."""
+    window = list(cases[:SORT_WINDOW])
+    progress = cases_progress(window, now=now)
+    rows = sorted((HomeCase(case, progress[case.pk]) for case in window),
+                  key=HomeCase.urgency)
+    return rows[:LIST_LIMIT]
+
+
+def _school_panel(cases, *, key: str, title: str, order: int, template: str, empty_text: str,
+                  now, **context) -> Panel:
+    count = cases.count()
     return Panel(key=key, title=title, order=order, template=template, count=count,
                  empty_text=empty_text,
-                 context={"home_cases": shown[:LIST_LIMIT], "home_cases_more": len(shown)
-                          > LIST_LIMIT, **context})
+                 context={"home_rows": _by_urgency(cases, now=now) if count else [],
+                          "home_cases_more": count > LIST_LIMIT, **context})
 
 
 def _school_panels(roles, *, user) -> list[Panel]:
-    to_take = selectors.cases_to_take(roles)
-    open_cases = selectors.cases_open_for(roles, user=user)
+    now = timezone.now()
     principal = bool(roles.principal_schools)
     several_schools = len(roles.case_schools) > 1
     return [
-        _listed(to_take, key="cases-to-take", title=_("Signalements à prendre"), order=10,
-                template="cases/home/_to_take.html", count=to_take.count(),
-                empty_text=_("Aucun signalement n'attend un intervenant responsable."),
-                can_assign=principal, several_schools=several_schools),
-        _listed(open_cases, key="cases-open",
-                title=_("Dossiers ouverts de l'école") if principal else _("Mes dossiers ouverts"),
-                order=20, template="cases/home/_open.html", count=open_cases.count(),
-                empty_text=_("Aucun dossier ouvert."),
-                show_lead=principal, several_schools=several_schools),
+        _school_panel(selectors.cases_to_take(roles), key="cases-to-take",
+                      title=_("Signalements à prendre"), order=10,
+                      template="cases/home/_to_take.html", now=now,
+                      empty_text=_("Aucun signalement n'attend un intervenant responsable."),
+                      # Principals assign; designated interveners take one themselves.
+                      assign_schools=roles.principal_schools,
+                      take_schools=roles.intervener_schools, several_schools=several_schools),
+        _school_panel(selectors.cases_open_for(roles, user=user), key="cases-open",
+                      title=_("Dossiers ouverts de l'école") if principal
+                      else _("Mes dossiers ouverts"),
+                      order=20, template="cases/home/_open.html", now=now,
+                      empty_text=_("Aucun dossier ouvert."),
+                      show_lead=principal, several_schools=several_schools),
     ]
 
 
+@dataclass(frozen=True)
+class PoliceRow:
+    case: object
+    due_at: object = None  # when the force's receipt is expected (cases.progress)
+    late: bool = False
+
+
+def _police_panel(cases, *, key: str, title: str, order: int, empty_text: str, action: str,
+                  anchor: str, acknowledgement: bool, now) -> Panel:
+    count = cases.count()
+    shown = list(cases[:LIST_LIMIT]) if count else []
+    rows = []
+    for case in shown:
+        due_at = case.handoff.sent_at + ACKNOWLEDGEMENT_WITHIN if acknowledgement else None
+        rows.append(PoliceRow(case, due_at, due_at is not None and now > due_at))
+    return Panel(key=key, title=title, order=order, template="cases/home/_police.html",
+                 count=count, empty_text=empty_text,
+                 context={"police_rows": rows, "home_cases_more": count > LIST_LIMIT,
+                          "police_action": action, "police_anchor": anchor})
+
+
 def _police_panels(roles) -> list[Panel]:
-    to_acknowledge = selectors.handoffs_to_acknowledge(roles)
-    decisions = selectors.decisions_to_record(roles)
+    now = timezone.now()
     return [
-        _listed(to_acknowledge, key="police-to-acknowledge", title=_("Remises à confirmer"),
-                order=30, template="cases/home/_police.html", count=to_acknowledge.count(),
-                empty_text=_("Aucune remise n'attend votre confirmation."),
-                police_action=_("Confirmer la réception"), police_anchor=""),
-        _listed(decisions, key="police-decisions", title=_("Décisions du DPCP à inscrire"),
-                order=40, template="cases/home/_police.html", count=decisions.count(),
-                empty_text=_("Aucune décision du DPCP à inscrire."),
-                police_action=_("Inscrire la décision"), police_anchor="#follow-up"),
+        _police_panel(selectors.handoffs_to_acknowledge(roles), key="police-to-acknowledge",
+                      title=_("Remises à confirmer"), order=30, now=now,
+                      empty_text=_("Aucune remise n'attend votre confirmation."),
+                      action=_("Confirmer la réception"), anchor="", acknowledgement=True),
+        _police_panel(selectors.decisions_to_record(roles), key="police-decisions",
+                      title=_("Décisions du DPCP à inscrire"), order=40, now=now,
+                      empty_text=_("Aucune décision du DPCP à inscrire."),
+                      action=_("Inscrire la décision"), anchor="#follow-up",
+                      acknowledgement=False),
     ]

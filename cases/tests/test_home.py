@@ -1,6 +1,8 @@
 """The case tool's panels on the person's home (cases.home): who sees which cases, the
 second-factor gate, the audit entry, and a number of queries that does not grow with cases."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -13,7 +15,7 @@ from audit.models import AuditEvent
 from badges.models import Award
 from cases import services
 from cases.models import Case
-from cases.tests.conftest import award_architecte, handed_off_case, verified_client
+from cases.tests.conftest import award_architecte, handed_off_case, post_form, verified_client
 from cases.tests.factories import case_create, follow_up_add, handoff_add
 from core.tests.homepage import home, panel, panel_count, panel_keys
 
@@ -50,8 +52,9 @@ def test_principal_sees_reports_to_take_with_the_assign_action(cw, school_cases)
     assert panel_count(response, "cases-to-take") == 1
     untaken = school_cases["untaken"]
     assert untaken.reference in to_take
-    assert f'href="{reverse("cases:case_detail", args=[untaken.pk])}#manage"' in to_take
-    assert "Attribuer" in to_take
+    assert f'href="{reverse("cases:case_detail", args=[untaken.pk])}#lead"' in to_take
+    assert "Attribuer le dossier à un intervenant" in to_take
+    assert reverse("cases:case_take", args=[untaken.pk]) not in to_take  # not an intervener
     for name in ("mine", "theirs", "closed", "closed_untaken", "elsewhere"):
         assert school_cases[name].reference not in to_take
 
@@ -71,8 +74,11 @@ def test_principal_sees_every_open_led_case_of_the_school_with_its_lead(cw, scho
 def test_intervener_sees_reports_to_take_and_only_the_cases_they_lead(cw, school_cases):
     response = home(verified_client(cw.intervener))
     to_take = panel(response, "cases-to-take")
-    assert school_cases["untaken"].reference in to_take
-    assert "#manage" not in to_take  # only the principal assigns
+    untaken = school_cases["untaken"]
+    assert untaken.reference in to_take
+    # An intervener takes it at once (cases.views.case_take); only the principal assigns.
+    assert f'action="{reverse("cases:case_take", args=[untaken.pk])}"' in to_take
+    assert "Prendre ce dossier" in to_take and "#lead" not in to_take
     open_cases = panel(response, "cases-open")
     assert panel_count(response, "cases-open") == 1
     assert school_cases["mine"].reference in open_cases
@@ -276,3 +282,72 @@ def test_the_number_of_queries_does_not_grow_with_the_cases(cw, django_assert_ma
     # And few in themselves: the session, the roles, each panel's count and list, the audit
     # entry, the navigation.
     assert max(few.values()) <= 35, few
+
+
+# --- Each case's next step and when it is due (cases.progress) ------------------------------
+
+
+def _ago(**delta):
+    return timezone.now() - timezone.timedelta(**delta)
+
+
+def test_each_open_case_shows_its_next_step_and_the_late_ones_come_first(cw):
+    # Confided an hour ago: the day's steps are due tomorrow. Confided 3 days ago: late.
+    fresh = case_create(cw.school, status=Case.Status.IN_PROGRESS, lead=cw.intervener,
+                        told_at=_ago(hours=1), created_at=_ago(hours=1))
+    late = case_create(cw.school, status=Case.Status.IN_PROGRESS, lead=cw.intervener,
+                       told_at=_ago(days=3), created_at=_ago(minutes=30))
+    section = panel(home(verified_client(cw.intervener)), "cases-open")
+    assert section.index(late.reference) < section.index(fresh.reference)
+    items = re.findall(r"<li[^>]*>(.*?)</li>", section, re.S)
+    late_item, fresh_item = items
+    assert 'class="panel-item-late"' in section
+    assert "Étape suivante : Élèves concernés" in late_item
+    assert "En retard : attendue avant le" in late_item
+    assert "Étape suivante : Élèves concernés" in fresh_item
+    due = timezone.localtime(fresh.told_at + timezone.timedelta(hours=24))
+    assert f"À faire avant le {due:%Y-%m-%d %H:%M}." in fresh_item
+    # The step's own button.
+    assert f'href="{reverse("cases:case_step", args=[fresh.pk, "student"])}"' in fresh_item
+    assert "Ajouter un élève concerné" in fresh_item
+
+
+def test_a_late_receipt_by_the_police_is_shown_on_the_school_s_case(cw):
+    case = case_create(cw.school, status=Case.Status.WITH_POLICE, lead=cw.intervener,
+                       told_at=_ago(days=2))
+    handoff_add(case, force=cw.force_ok, sent_at=_ago(hours=30))
+    section = panel(home(verified_client(cw.principal)), "cases-open")
+    assert "En retard : Réception confirmée par la police" in section
+
+
+def test_reports_to_take_show_the_lead_step_due_within_hours(cw):
+    waiting = case_create(cw.school, created_at=_ago(hours=6), told_at=_ago(hours=6))
+    section = panel(home(verified_client(cw.principal)), "cases-to-take")
+    assert waiting.reference in section
+    assert "Étape suivante : Intervenant responsable" in section
+    assert "En retard : attendue avant le" in section
+
+
+def test_police_see_which_receipts_are_late(cw):
+    late = case_create(cw.school, status=Case.Status.WITH_POLICE)
+    handoff_add(late, force=cw.force_ok, sent_at=_ago(hours=30))
+    recent = case_create(cw.school, status=Case.Status.WITH_POLICE)
+    handoff_add(recent, force=cw.force_ok, sent_at=_ago(hours=2))
+    section = panel(home(verified_client(cw.police)), "police-to-acknowledge")
+    items = re.findall(r"<li[^>]*>(.*?)</li>", section, re.S)
+    assert late.reference in items[0] and "En retard" in items[0]
+    assert recent.reference in items[1] and "À faire avant le" in items[1]
+
+
+def test_taking_a_report_from_the_home_makes_the_intervener_its_lead(cw, school_cases):
+    client = verified_client(cw.intervener)
+    untaken = school_cases["untaken"]
+    section = panel(home(client), "cases-to-take")
+    action = re.search(r'<form method="post" action="([^"]+)"', section).group(1)
+    response = post_form(client, action)
+    assert response.status_code == 302
+    untaken.refresh_from_db()
+    assert untaken.lead == cw.intervener
+    response = home(client)
+    assert panel_count(response, "cases-to-take") == 0
+    assert untaken.reference in panel(response, "cases-open")
