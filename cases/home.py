@@ -51,7 +51,7 @@ def panels(request: HttpRequest) -> list[Panel]:
         return [second_factor_gate(
             request, key="cases", title=_("Dossiers"), order=10,
             reason=_("Les dossiers ne s'affichent qu'après une vérification par second "
-                     "facteur : confirmez votre identité pour voir ce qui vous attend."))]
+                     "facteur."))]
     record(action="case.tool_accessed", actor=user, request=request,
            data={"view": _view_name(request)})
     found = []
@@ -91,9 +91,10 @@ class HomeCase:
 
     @property
     def late_elsewhere(self) -> list[StepState]:
-        """Late steps other than the next one (the police's receipt, say)."""
+        """Late steps that are someone else's move (the police's receipt): the school's own
+        late steps come one after the other, and the next one stands for them."""
         return [step for step in self.progress.steps
-                if step.state == "overdue" and step != self.next]
+                if step.state == "overdue" and step.url is None]
 
     def urgency(self):
         """Late first, then the soonest due, then the oldest report."""

@@ -32,7 +32,7 @@ def panels(request: HttpRequest) -> list[Panel]:
         return [second_factor_gate(
             request, key="access-requests", title=_("Demandes d'accès"), order=50,
             reason=_("Les demandes d'accès contiennent des renseignements personnels : "
-                     "confirmez votre identité avec votre second facteur pour les voir."))]
+                     "elles ne s'affichent qu'après une vérification par second facteur."))]
     found = []
     today = timezone.localdate()
     if is_officer:

@@ -34,5 +34,5 @@ def panel_count(response, key: str) -> int | None:
     section = panel(response, key)
     assert section is not None, f"no panel {key!r}"
     heading = re.search(r"<h2[^>]*>(.*?)</h2>", section, re.S).group(1)
-    match = re.search(r'class="panel-count[^"]*">.*?(\d+)', heading, re.S)
+    match = re.search(r'class="panel-count[^"]*"[^>]*>(\d+)<', heading)
     return int(match.group(1)) if match else None
