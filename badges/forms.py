@@ -102,6 +102,11 @@ class AwardRevokeForm(_Form):
         max_length=2000,
         error_messages={"required": _("Indiquez le motif de la révocation.")},
     )
+    # Revoking cannot be undone: one click is not enough.
+    confirm = forms.BooleanField(
+        label=_("Je confirme la révocation, qui ne peut pas être annulée."),
+        error_messages={"required": _("Cochez la case pour confirmer la révocation.")},
+    )
 
 
 class AwardVisibilityForm(_Form):

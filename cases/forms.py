@@ -38,8 +38,13 @@ CHOOSE = _("— Choisir —")
 
 
 def _choice(label, choices, *, required=True, blank_label=CHOOSE, **kwargs):
-    return forms.ChoiceField(label=label, required=required,
-                             choices=[("", blank_label), *choices], **kwargs)
+    # Radio buttons start with none checked; a select starts on its empty first option.
+    widget = kwargs.get("widget")
+    radios = isinstance(widget, forms.RadioSelect) or (
+        isinstance(widget, type) and issubclass(widget, forms.RadioSelect))
+    blank = [] if radios else [("", blank_label)]
+    return forms.ChoiceField(label=label, required=required, choices=[*blank, *choices],
+                             **kwargs)
 
 
 def _line(label, *, required=True, max_length=200, help_text=""):
@@ -162,9 +167,11 @@ def _grid_field(question: grid.Question) -> forms.Field:
     # Nothing is required here: a grid may be saved half filled, and goes to the police only
     # once complete (services.handoff_send). An empty answer stays "Non répondu".
     if question.kind == "choice":
+        # Radio buttons, none checked until someone answers: one click per answer, and
+        # "Ne sait pas" is one of them, chosen like the others.
         return forms.ChoiceField(
             label=question.label, required=False, help_text=question.help_text,
-            choices=[("", grid.NOT_ANSWERED), *question.choices])
+            choices=question.choices, widget=forms.RadioSelect(attrs={"class": "choices-row"}))
     if question.kind == "age":
         return forms.IntegerField(label=question.label, required=False,
                                   min_value=grid.AGE_MIN, max_value=grid.AGE_MAX,
@@ -188,8 +195,8 @@ class GridForm(CaseForm):
         for question in grid.QUESTIONS:
             field = _grid_field(question)
             if question.name in to_confirm and kept:
-                kept_text = _("Réponse gardée d'une version antérieure de la grille : « "
-                              "%(answer)s ». Choisissez la réponse pour la confirmer.") % {
+                kept_text = _("Réponse gardée d'une version antérieure de la grille : «\u00a0"
+                              "%(answer)s\u00a0». Choisissez la réponse pour la confirmer.") % {
                     "answer": question.display(kept.get(question.name))}
                 field.help_text = f"{kept_text} {field.help_text}".strip()
             self.fields[question.name] = field

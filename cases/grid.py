@@ -75,7 +75,7 @@ class Question:
 QUESTIONS: tuple[Question, ...] = (
     Question("victim_age", _("Âge de l'élève victime"), "age"),
     Question("alleged_ages", _("Âge des auteurs présumés"), "line", required=False,
-             help_text=_("Par exemple « 15 et 16 ans ». Laissez vide si personne n'est "
+             help_text=_("Par exemple «\u00a015 et 16 ans\u00a0». Laissez vide si personne n'est "
                          "identifié.")),
     Question("relationship", _("Relation entre les jeunes"), "choice", RELATIONSHIP),
     Question("consent_to_creation",

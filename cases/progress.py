@@ -148,16 +148,19 @@ def _progress(case: Case, *, now: datetime.datetime) -> CaseProgress:
         steps.append(StepState("close", _("Fermeture"), DONE))
         return CaseProgress(steps)
 
-    def school_step(slug, title, done, *, url, action, note="", applies=True,
+    def school_step(slug, title, done, *, url, action, note="", done_note="", applies=True,
                     due_at=within_day):
+        """`note` says what is missing or why the step does not apply; `done_note` how it
+        was done."""
         if not applies:
             steps.append(StepState(slug, title, NOT_APPLICABLE, note=note))
-        elif closed and not done:
+            return
+        if closed and not done:
             steps.append(StepState(slug, title, NOT_APPLICABLE,
                                    note=_("Pas fait avant la fermeture.")))
         else:
             steps.append(StepState(slug, title, _state(done, due_at, now), due_at=due_at,
-                                   url=url, action=action, note=note))
+                                   url=url, action=action, note=done_note if done else note))
 
     school_step("students", _("Élèves concernés"), case.has_students,
                 url=step_url("student"), action=_("Ajouter un élève concerné"))
@@ -172,7 +175,7 @@ def _progress(case: Case, *, now: datetime.datetime) -> CaseProgress:
     school_step("device", _("Appareil saisi sans regarder les images"),
                 case.has_device or bool(case.no_device_reason), url=step_url("device"),
                 action=_("Noter l'appareil saisi"),
-                note=case.get_no_device_reason_display() if case.no_device_reason else "")
+                done_note=case.get_no_device_reason_display())
     missing = grid.unanswered if grid is not None else None
     grid_note = ""
     if missing:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -350,8 +351,8 @@ STEPS = {
         Step("grid", gettext_lazy("Grille d'évaluation de l'incident"), forms.GridForm,
              _save_grid, initial=_grid_initial, form_kwargs=_grid_kwargs,
              intro=gettext_lazy("Enregistrez la grille à tout moment : une question sans "
-                                "réponse reste « Non répondu ». Elle est remise à la police "
-                                "une fois toutes les questions répondues.")),
+                                "réponse reste «\u00a0Non répondu\u00a0». Elle est remise à "
+                                "la police une fois toutes les questions répondues.")),
         Step("dpj", gettext_lazy("Protection de la jeunesse"), forms.DpjForm, _save_dpj,
              initial=lambda request, case: {
                  "made": {True: "yes", False: "no"}.get(case.dpj_report_made),
@@ -382,14 +383,22 @@ def _after_save(request, case: Case, definition: Step) -> str:
     if definition.again and "again" in request.POST:
         messages.success(request, _("Enregistré. Vous pouvez en ajouter un autre."))
         return reverse("cases:case_step", args=[case.pk, definition.slug])
-    case.refresh_from_db()
-    upcoming = case_progress(case).next
-    if upcoming is not None and upcoming.url and not upcoming.url.startswith(_case_url(case)):
+    upcoming = _next_step(case)
+    if upcoming is not None:
         messages.success(request, _("Enregistré. Étape suivante : %(step)s.")
                          % {"step": upcoming.title})
         return upcoming.url
     messages.success(request, _("Enregistré."))
     return _case_url(case) + f"#step-{definition.slug}"
+
+
+def _next_step(case: Case):
+    """The case's next step if it has a page of its own (not an action on the case page)."""
+    case.refresh_from_db()
+    upcoming = case_progress(case).next
+    if upcoming is None or not upcoming.url or urlsplit(upcoming.url).path == _case_url(case):
+        return None
+    return upcoming
 
 
 @require_http_methods(["GET", "POST"])
@@ -543,11 +552,9 @@ def case_take(request: HttpRequest, case_id) -> HttpResponse:
         return redirect(_case_url(case))
     if _done_or_message(request, lambda: services.case_lead_assign(
             case=case, lead=request.user, actor=request.user, request=request)):
-        case.refresh_from_db()
-        upcoming = case_progress(case).next
         messages.success(request, _("Vous êtes l'intervenant responsable de ce dossier."))
-        if upcoming is not None and upcoming.url and not upcoming.url.startswith(
-                _case_url(case)):
+        upcoming = _next_step(case)
+        if upcoming is not None:
             return redirect(upcoming.url)
     return redirect(_case_url(case))
 

@@ -50,7 +50,17 @@ def test_reviewer_revokes_from_the_attestation_page(client, award, world):
     blank = client.post(_revoke_url(award), {"reason": ""})
     assert blank.status_code == 400
     assert "Indiquez le motif de la révocation." in blank.content.decode()
-    done = client.post(_revoke_url(award), {"reason": "Badge attribué par erreur."})
+    # Revoking cannot be undone: without the confirmation nothing happens, and the reason
+    # typed is kept in the form.
+    unconfirmed = client.post(_revoke_url(award), {"reason": "Badge attribué par erreur."})
+    assert unconfirmed.status_code == 400
+    body = unconfirmed.content.decode()
+    assert "Cochez la case pour confirmer la révocation." in body
+    assert "Badge attribué par erreur." in body
+    award.refresh_from_db()
+    assert not award.revoked
+    done = client.post(_revoke_url(award), {"reason": "Badge attribué par erreur.",
+                                            "confirm": "on"})
     assert done.status_code == 302
     award.refresh_from_db()
     assert award.revoked
