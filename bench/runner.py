@@ -46,6 +46,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import mfa
 from accounts.models import User
 from badges.models import Award
+from bench import drill
 from cases.bulk import cases_bulk_create
 from cases.models import Case
 from cases.retention import purge
@@ -61,7 +62,7 @@ from credentials.verify import default_fetcher, issuer_key_resolver
 from demo.data import demo_data_load
 
 GROUPS = ["pages", "issue_per_s", "verify_per_s_per_core", "pdf_ms", "attestation_page_rps",
-          "case_pages", "purge_ms_per_case"]
+          "case_pages", "purge_ms_per_case", "incident_drill"]
 
 
 @dataclass
@@ -455,6 +456,47 @@ def purge_ms_per_case(world: dict, *, quick: bool) -> Figure:
     )
 
 
+# --- The incident drill ----------------------------------------------------------------------
+
+
+def _second_factor_client(user: User) -> Client:
+    client = Client()
+    client.cookies.load(_second_factor_cookie(user))
+    return client
+
+
+def incident_drill(world: dict, *, quick: bool) -> list[Figure]:
+    """The school's minimal path (bench/drill.py) played through the pages, as the demo's
+    staff member who reports and its Sexto intervener: the screens shown and the fields
+    filled, and the staff's time estimated by the Keystroke-Level Model."""
+    users = world["users"]
+    screens = drill.drill_screens()
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        played = drill.drill_play(
+            clients={"staff": _second_factor_client(users["explorer_mid"]),
+                     "intervener": _second_factor_client(users["architect"])},
+            start=reverse("cases:case_report"), screens=screens,
+            case_url=lambda case_id: reverse("cases:case_detail", args=[case_id]))
+    minutes = drill.klm_seconds(screens) / 60
+    typing_minutes = played.typed_characters * drill.K / 60
+    forms = sum(1 for screen in screens if screen.button)
+    details = {"fields": played.fields, "typed_characters": played.typed_characters,
+               "server_seconds": round(played.response_seconds, 3),
+               "screens": played.titles}
+    return [
+        Figure(name="incident_drill_minutes", value=round(minutes, 2), unit="min (KLM)",
+               baseline="typing_alone_minutes", baseline_value=round(typing_minutes, 2),
+               ratio=_ratio(minutes, typing_minutes),
+               target=f"<= {drill.TARGET_MINUTES} min", met=minutes <= drill.TARGET_MINUTES,
+               details=details),
+        Figure(name="incident_drill_screens", value=played.screens, unit="screens",
+               baseline="screens_with_a_form", baseline_value=forms,
+               ratio=_ratio(played.screens, forms),
+               target=f"<= {drill.TARGET_SCREENS} screens",
+               met=played.screens <= drill.TARGET_SCREENS, details=details),
+    ]
+
+
 # --- The run --------------------------------------------------------------------------------------
 
 
@@ -476,6 +518,8 @@ def bench_run(*, only: list[str] | None = None, quick: bool = False) -> list[Fig
             figures += pages(world, quick=quick)
         elif group == "case_pages":
             figures += case_pages(world, quick=quick)
+        elif group == "incident_drill":
+            figures += incident_drill(world, quick=quick)
         else:
             figures.append(RUNNERS[group](world, quick=quick))
     return figures

@@ -271,6 +271,12 @@ def _save_dpj(request, case, data):
                         request=request)
 
 
+def _dpj_context(request, case, form):
+    """The reminder the grid raises, where the report is recorded."""
+    grid = _grid(case)
+    return {"grid_signs": grid.youth_protection_signs if grid else []}
+
+
 def _save_police(request, case, data):
     services.police_contact_save(
         case=case, actor=request.user, version=data["version"],
@@ -354,6 +360,7 @@ STEPS = {
                                 "réponse reste «\u00a0Non répondu\u00a0». Elle est remise à "
                                 "la police une fois toutes les questions répondues.")),
         Step("dpj", gettext_lazy("Protection de la jeunesse"), forms.DpjForm, _save_dpj,
+             context=_dpj_context,
              initial=lambda request, case: {
                  "made": {True: "yes", False: "no"}.get(case.dpj_report_made),
                  "reported_at": case.dpj_reported_at, "reported_by": case.dpj_reported_by,

@@ -10,6 +10,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("core.urls")),
     path("", include("accounts.urls")),
+    path("", include("notifications.urls")),
     path("", include("training.urls")),
     # Before badges: it answers the attestation path with the credential downloads added.
     path("", include("credentials.page_urls")),

@@ -1,29 +1,24 @@
-"""`sexto cases purge|remind|rotate-keys|generate-key`."""
+"""`sexto cases purge|rotate-keys|generate-key` (`remind`: test_reminders.py)."""
 
 import datetime
 from io import StringIO
 
 import pytest
 from cryptography.fernet import Fernet
-from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from accounts.models import Membership, Role
 from audit.models import AuditEvent
-from cases import crypto, reminders
-from cases.models import Case, Grid, PoliceHandoff, SharedInformation, Student, SupportAction
+from cases import crypto
+from cases.models import Case, Grid, PoliceHandoff, SharedInformation, Student
 from cases.tests.factories import (
     case_create,
     handoff_add,
     shared_add,
     student_add,
-    support_action_add,
 )
-from conftest import make_user
 
 DAY = datetime.timedelta(days=1)
 SECRET = "Récit fictif qui ne doit jamais sortir"
@@ -66,88 +61,7 @@ def test_purge_prints_one_line_per_case_then_totals(world):
         "0 case(s) destroyed; police information destroyed in 0 case(s) (0 item(s) in all)"]
 
 
-# --- remind -------------------------------------------------------------------------------------
-
-def test_remind_emails_the_lead_only_a_link(world):
-    today = timezone.localdate()
-    lead = make_user("julie.intervention@example.test", "Julie Fictive")
-    case = case_create(world.school, lead=lead, account=SECRET)
-    student_add(case, Student.Part.VICTIM, "Léa Fictive")
-    due = support_action_add(case, due_on=today, description="Appeler la famille de Léa")
-    late = support_action_add(case, due_on=today - 3 * DAY)
-    later = support_action_add(case, due_on=today + DAY)
-    done = support_action_add(case, due_on=today - DAY, done_at=timezone.now())
-
-    out, err = _run("remind")
-
-    assert out.splitlines() == [f"{case.pk}\t2 action(s) due\t1 email(s)",
-                                "1 case(s) with actions due; 1 email(s) sent"]
-    assert err == ""
-    [message] = mail.outbox  # one email per case and person, not per action
-    assert message.to == [lead.email]
-    assert message.subject == "Sexto : un suivi est dû dans un dossier"
-    link = reminders.case_url(case)
-    assert link.endswith(reverse("cases:case_detail", args=[case.pk]))
-    assert link in message.body
-    for secret in (SECRET, "Léa", "Appeler", case.reference, world.school.name):
-        assert secret not in message.body and secret not in message.subject
-    reminded = dict(SupportAction.objects.values_list("pk", "reminded_at"))
-    assert reminded[due.pk] is not None and reminded[late.pk] is not None
-    assert reminded[later.pk] is None and reminded[done.pk] is None
-
-
-def test_remind_falls_back_to_the_principals_in_their_language(world):
-    second = make_user("karim.direction@example.test", "Karim Fictif", preferred_language="en")
-    Membership.objects.create(user=second, role=Role.PRINCIPAL, organisation=world.school)
-    case = case_create(world.school)
-    support_action_add(case, due_on=timezone.localdate())
-
-    _run("remind")
-
-    by_address = {message.to[0]: message for message in mail.outbox}
-    assert set(by_address) == {world.principal.email, second.email}
-    with translation.override("en"):
-        english_link = reminders.case_url(case)
-    assert english_link in by_address[second.email].body
-    assert "/en/" in english_link
-    assert reminders.case_url(case) in by_address[world.principal.email].body
-
-
-def test_remind_skips_closed_cases(world):
-    closed = case_create(world.school, status=Case.Status.CLOSED)
-    support_action_add(closed, due_on=timezone.localdate())
-    out, _ = _run("remind")
-    assert mail.outbox == []
-    assert out.splitlines()[-1].startswith("0 case(s)")
-
-
-def test_remind_once_a_day(world):
-    action = support_action_add(case_create(world.school), due_on=timezone.localdate())
-    _run("remind")
-    out, _ = _run("remind")  # the same day: a retry, not a second reminder
-    assert len(mail.outbox) == 1
-    assert out.splitlines() == ["0 case(s) with actions due; 0 email(s) sent"]
-
-    SupportAction.objects.filter(pk=action.pk).update(reminded_at=timezone.now() - DAY)
-    _run("remind")
-    assert len(mail.outbox) == 2
-
-
-def test_remind_with_nobody_to_tell_says_so_and_tries_again(world):
-    case = case_create(world.school_no_agreement)  # no principal in that school
-    action = support_action_add(case, due_on=timezone.localdate())
-    out, err = _run("remind")
-    assert mail.outbox == []
-    assert err.startswith(f"{case.pk}\tnobody reminded")
-    assert SupportAction.objects.get(pk=action.pk).reminded_at is None
-
-
-def test_remind_ignores_an_inactive_lead(world):
-    lead = make_user("luc.parti@example.test", "Luc Fictif", is_active=False)
-    support_action_add(case_create(world.school, lead=lead), due_on=timezone.localdate())
-    _run("remind")
-    assert [message.to for message in mail.outbox] == [[world.principal.email]]
-
+# --- remind: cases/tests/test_reminders.py -------------------------------------------------
 
 # --- keys ---------------------------------------------------------------------------------------
 

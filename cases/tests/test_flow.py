@@ -205,20 +205,24 @@ def test_the_police_acknowledge_record_the_follow_up_and_share_apart(cw):
 def test_handoff_and_acknowledgement_notify_without_content(
     cw, mailoutbox, django_capture_on_commit_callbacks
 ):
+    # The recipients of each notice are held in detail by cases/tests/test_notifications.py.
     from cases.tests.conftest import handed_off_case
 
     with django_capture_on_commit_callbacks(execute=True):
         case = handed_off_case(cw)
-    assert [m.to for m in mailoutbox] == [[cw.police.email]]
+    # The report (principal, intervener), then the hand-off (the force's liaison officer).
+    assert [m.to for m in mailoutbox] == [[cw.principal.email], [cw.intervener.email],
+                                          [cw.police.email]]
     case.lead = cw.intervener
     case.save(update_fields=["lead"])
     with django_capture_on_commit_callbacks(execute=True):
         post_form(verified_client(cw.police), reverse("cases:police_acknowledge",
                                                       args=[case.pk]))
-    assert mailoutbox[-1].to == [cw.intervener.email]
+    assert sorted(m.to[0] for m in mailoutbox[3:]) == sorted([cw.intervener.email,
+                                                              cw.principal.email])
     for message in mailoutbox:
         assert "Imaginaire" not in message.body and case.reference not in message.body
-        assert "photo" not in message.body and str(case.pk) in message.body
+        assert "photo" not in message.body and "/notifications/" in message.body
 
 
 def test_without_javascript_the_reveal_is_a_whole_page(cw, case_of):

@@ -26,12 +26,10 @@ import secrets
 from urllib.parse import urlsplit
 
 import pytest
-from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from accounts.models import Membership, Role
 from accounts.services import totp_device_create
 from cases.models import (
     Case,
@@ -40,9 +38,20 @@ from cases.models import (
     RetentionSchedule,
     SharedInformation,
 )
-from cases.tests.conftest import award_architecte
-from conftest import make_user
-from tests.browser.accessibility import assert_accessible_in_both_languages
+from tests.browser.case_helpers import (
+    Visit,
+    new_person,
+    next_step,
+    open_case,
+    open_cases,
+    people_of,
+    report,
+    save,
+    section,
+    sign_in,
+    step,
+    when,
+)
 from tests.browser.clock import end_reauthentication, phone_tolerance, totp_code
 
 pytestmark = pytest.mark.browser
@@ -54,158 +63,9 @@ SHARED = "L'élève et ses parents ont assisté à la rencontre de sensibilisati
 CLOSURE = "Rencontres faites, appareil remis à la police, images détruites. Suivi terminé."
 
 
-# --- People ---------------------------------------------------------------------------------
-
-
 @pytest.fixture
 def people(world):
-    """The `world` of the root conftest, with the school's Sexto intervener (designated, with a
-    valid Architecte badge) and an authenticator app (TOTP) for each person in the journey."""
-    w = world
-    w.intervener = make_user("jade.intervention@example.test", "Jade Fictive")
-    Membership.objects.create(user=w.intervener, organisation=w.school, role=Role.STAFF)
-    Membership.objects.create(user=w.intervener, organisation=w.school, role=Role.INTERVENER)
-    award_architecte(w.intervener)
-    w.intervener.email_verified_at = w.intervener.date_joined
-    w.intervener.save(update_fields=["email_verified_at"])
-    w.privacy_officer = make_user("karim.vieprivee@example.test", "Karim Fictif",
-                                  email_verified_at=timezone.now())
-    Membership.objects.create(user=w.privacy_officer, organisation=w.centre,
-                              role=Role.PRIVACY_OFFICER)
-    w.devices = {}
-    for person in (w.learner, w.principal, w.intervener, w.police, w.privacy_officer):
-        device, _secret = totp_device_create(user=person, name="Téléphone",
-                                             key_hex=secrets.token_hex(20))
-        w.devices[person.pk] = phone_tolerance(device)
-    return w
-
-
-# --- Pages ----------------------------------------------------------------------------------
-
-
-def _page_kind(path: str) -> tuple[str, str] | None:
-    """("cases:case_step", "grid"), ("cases:case_detail", ""), ...; None off the case tool."""
-    try:
-        match = resolve(path)
-    except Resolver404:
-        return None
-    if "cases" not in match.namespaces:
-        return None
-    return match.view_name, match.kwargs.get("step", "")
-
-
-class Visit:
-    """Checks pages with axe in French, then the same page in English in a second tab; keeps
-    every case page shown in the main tabs, so that none goes unchecked."""
-
-    def __init__(self, browser_errors: list[str]):
-        self.browser_errors = browser_errors
-        self.checked: set[tuple[str, str]] = set()
-        self.shown: set[tuple[str, str]] = set()
-        self.runs = 0
-
-    def follow(self, page: Page) -> None:
-        def seen(frame):
-            if frame == page.main_frame:
-                kind = _page_kind(urlsplit(frame.url).path)
-                if kind is not None:
-                    self.shown.add(kind)
-
-        page.on("framenavigated", seen)
-
-    def check(self, page: Page) -> None:
-        path, _english = assert_accessible_in_both_languages(page, self.browser_errors)
-        self.runs += 2
-        kind = _page_kind(path)
-        if kind is not None:
-            self.checked.add(kind)
-        assert self.browser_errors == []
-
-
-def _new_person(new_page, visit: Visit) -> Page:
-    page = new_page()
-    visit.follow(page)
-    return page
-
-
-def _sign_in(page: Page, person, password: str, device: TOTPDevice,
-             visit: Visit | None = None) -> None:
-    """Password, then the authenticator app's code; `visit` checks both pages."""
-    page.goto("/fr/")
-    page.get_by_role("link", name="Se connecter").click()
-    if visit:
-        visit.check(page)
-    page.get_by_label("Adresse courriel").fill(person.email)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Vérification en deux étapes")
-    if visit:
-        visit.check(page)
-    page.get_by_label("Code à 6 chiffres").fill(totp_code(device))
-    page.get_by_role("button", name="Vérifier").click()
-    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
-
-
-def _open_cases(page: Page) -> None:
-    page.get_by_role("navigation", name="Navigation principale").get_by_role(
-        "link", name="Dossiers").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Dossiers Sexto")
-
-
-def _open_case(page: Page, reference: str) -> None:
-    _open_cases(page)
-    page.get_by_role("link", name=reference, exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text(reference)
-
-
-def _step(page: Page, link: str, title: str) -> None:
-    page.get_by_role("link", name=link, exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(title)
-
-
-def _save(page: Page, button: str = "Enregistrer") -> None:
-    """Save a step's form; the case page comes back at the part that shows the step."""
-    page.get_by_role("button", name=button, exact=True).click()
-    expect(page.locator("#messages")).to_contain_text("Enregistré.")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Dossier ")
-    fragment = urlsplit(page.url).fragment
-    assert fragment.startswith("step-"), page.url
-    expect(page.locator(f"#{fragment}")).to_have_count(1)
-
-
-def _section(page: Page, name: str):
-    return page.get_by_role("region", name=name)
-
-
-def _when(hours_ago: float) -> str:
-    return (timezone.localtime() - datetime.timedelta(hours=hours_ago)).strftime(
-        "%Y-%m-%dT%H:%M")
-
-
-def _report(page: Page, account: str, channels: list[str], spreading: str,
-            visit: Visit | None = None) -> str:
-    """Report an incident from "Dossiers"; the reference the page gives. `visit` checks the
-    list and the form."""
-    _open_cases(page)
-    if visit:
-        visit.check(page)
-    page.get_by_role("link", name="Déclarer un incident").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Déclarer un incident")
-    if visit:
-        visit.check(page)
-    expect(page.get_by_label("École", exact=True)).to_have_value(
-        re.compile(r"^[0-9a-f-]{36}$"))  # her one school, chosen already
-    page.get_by_label("Quand vous a-t-on confié la situation?").fill(_when(1))
-    page.get_by_label("Ce qu'on vous a dit").fill(account)
-    for channel in channels:
-        page.get_by_label(channel, exact=True).check()
-    page.get_by_label("Le contenu circule-t-il encore?").select_option(label=spreading)
-    page.get_by_role("button", name="Déclarer l'incident").click()
-    heading = page.get_by_role("heading", level=1)
-    expect(heading).to_have_text(re.compile(r"^Votre déclaration SX-\d{4}-[0-9A-F]{6}$"))
-    reference = heading.inner_text().split()[-1]
-    expect(page.locator("#messages")).to_contain_text(f"Incident déclaré : dossier {reference}.")
-    return reference
+    return people_of(world)
 
 
 # --- The journey ----------------------------------------------------------------------------
@@ -219,14 +79,14 @@ def test_an_incident_from_report_to_closure(new_page, people, browser_errors):
     visit = Visit(browser_errors)
 
     # 1. A staff member signs in with her second factor and reports an incident.
-    staff = _new_person(new_page, visit)
-    _sign_in(staff, w.learner, w.password, w.devices[w.learner.pk], visit)
-    reference = _report(staff, ACCOUNT, ["Snapchat", "Conversation de groupe"], "Oui", visit)
+    staff = new_person(new_page, visit)
+    sign_in(staff, w.learner, w.password, w.devices[w.learner.pk], visit)
+    reference = report(staff, ACCOUNT, ["Snapchat", "Conversation de groupe"], "Oui", visit)
     expect(staff.get_by_text(ACCOUNT)).to_be_visible()
     visit.check(staff)
     # She sees her own report in "Dossiers", and nothing of the school's other cases.
-    _open_cases(staff)
-    reported = _section(staff, "Incidents que vous avez déclarés")
+    open_cases(staff)
+    reported = section(staff, "Incidents que vous avez déclarés")
     expect(reported).to_contain_text(reference)
     expect(staff.get_by_role("region", name="Dossiers de l'école")).to_have_count(0)
     reported.get_by_role("link", name=reference).click()
@@ -234,40 +94,45 @@ def test_an_incident_from_report_to_closure(new_page, people, browser_errors):
     expect(staff.get_by_role("button", name=re.compile("^Afficher le nom"))).to_have_count(0)
 
     # 2. The principal checks her interveners and assigns the lead from the case page.
-    principal = _new_person(new_page, visit)
-    _sign_in(principal, w.principal, w.password, w.devices[w.principal.pk])
-    _open_cases(principal)
+    principal = new_person(new_page, visit)
+    sign_in(principal, w.principal, w.password, w.devices[w.principal.pk])
+    open_cases(principal)
     principal.get_by_role("link", name="Intervenants Sexto").click()
     expect(principal.get_by_role("row", name=re.compile("Jade Fictive"))).to_contain_text("actif")
     visit.check(principal)
-    _open_case(principal, reference)
+    open_case(principal, reference)
     expect(principal.get_by_text("à attribuer")).to_be_visible()
     visit.check(principal)
-    direction = _section(principal, "Direction")
+    direction = section(principal, "Direction")
     direction.get_by_label("Intervenant responsable").select_option(label="Jade Fictive")
     direction.get_by_role("button", name="Attribuer").click()
     expect(principal.locator("#messages")).to_contain_text("Intervenant responsable attribué.")
     expect(principal.locator(".case-summary")).to_contain_text("Jade Fictive")
     expect(principal.locator(".case-summary")).to_contain_text("En cours")
 
-    # 3. The intervener signs in and works through the method.
-    jade = _new_person(new_page, visit)
-    _sign_in(jade, w.intervener, w.password, w.devices[w.intervener.pk])
-    _open_cases(jade)
-    expect(_section(jade, "Dossiers de l'école").get_by_role("row", name=re.compile(reference))
+    # 3. The intervener signs in and follows the case's steps: each saved step leads to the
+    # next one to do.
+    jade = new_person(new_page, visit)
+    sign_in(jade, w.intervener, w.password, w.devices[w.intervener.pk])
+    open_cases(jade)
+    expect(section(jade, "Dossiers de l'école").get_by_role("row", name=re.compile(reference))
            ).to_contain_text("Jade Fictive")
-    _open_case(jade, reference)
+    open_case(jade, reference)
     case_url = jade.url
+    expect(jade.get_by_role("list", name="Étapes de la méthode")).to_contain_text(
+        "Intervenant responsable Fait")
 
     # A student, whose name is typed once and then hidden.
-    _step(jade, "Ajouter un élève concerné", "Ajouter un élève concerné")
+    next_step(jade, "Ajouter un élève concerné")
     visit.check(jade)
     jade.get_by_label("Rôle dans l'incident").select_option(label="Élève victime")
     jade.get_by_label("Nom de l'élève").fill(STUDENT_NAME)
     jade.get_by_label("Âge", exact=True).fill("14")
     jade.get_by_label("Niveau scolaire").fill("3e secondaire")
-    _save(jade)
-    students = _section(jade, "Élèves concernés")
+    save(jade, then="Rencontre avec l'élève victime ou qui dénonce")
+    visit.check(jade)
+    jade.get_by_role("link", name=f"Retour au dossier {reference}").click()
+    students = section(jade, "Élèves concernés")
     expect(students).to_contain_text("Élève victime · ")
     expect(jade.get_by_text(STUDENT_NAME)).to_have_count(0)
     assert STUDENT_NAME not in jade.content()
@@ -286,7 +151,7 @@ def test_an_incident_from_report_to_closure(new_page, people, browser_errors):
     jade.get_by_label("Code à 6 chiffres").fill(totp_code(w.devices[w.intervener.pk]))
     jade.get_by_role("button", name="Vérifier").click()
     expect(jade).to_have_url(re.compile(re.escape(urlsplit(case_url).path) + r"\?nom=.*#student-"))
-    students = _section(jade, "Élèves concernés")
+    students = section(jade, "Élèves concernés")
     expect(students.get_by_role("status")).to_have_text(
         "Identité confirmée : vous pouvez maintenant afficher le nom.")
     expect(jade.get_by_text(STUDENT_NAME)).to_have_count(0)  # still hidden until asked
@@ -305,136 +170,135 @@ def test_an_incident_from_report_to_closure(new_page, people, browser_errors):
     visit.check(jade)
     jade.get_by_role("link", name=f"Retour au dossier {reference}").click()
 
-    # A meeting with the victim.
-    _step(jade, "Noter une rencontre ou un soutien offert",
-          "Noter une rencontre ou un soutien offert")
-    visit.check(jade)
-    jade.get_by_label("Étape").select_option(label="Rencontre avec l'élève victime ou qui dénonce")
+    # The meeting with the victim, the next step: its kind is the step's.
+    next_step(jade, "Rencontre avec l'élève victime ou qui dénonce")
     met = jade.get_by_label("Élève rencontré")
     met.select_option(label=next(text for text in met.locator("option").all_inner_texts()
                                  if text.startswith("Élève victime · ")))
-    jade.get_by_label("Date et heure").fill(_when(0.5))
+    jade.get_by_label("Date et heure").fill(when(0.5))
     jade.get_by_label("Ce qui a été dit et fait").fill(
         "Rencontre fictive : elle décrit les messages reçus. Personne n'a regardé d'image.")
-    _save(jade)
-    expect(_section(jade, "2–3. Rencontres et soutien offert")).to_contain_text(
-        "Rencontre avec l'élève victime ou qui dénonce")
-    # The student's chronology across the school's cases.
-    _section(jade, "Élèves concernés").get_by_role("link", name="Chronologie de l'élève").click()
-    expect(jade.get_by_role("heading", level=1)).to_have_text(re.compile("^Chronologie : Élève "
-                                                                        "victime · "))
-    expect(jade.get_by_role("link", name=reference, exact=True)).to_have_count(1)
-    expect(jade.get_by_text("Personne n'a regardé d'image.")).to_be_visible()
+    # Nobody else is noted in the case: the meeting with an alleged author does not apply,
+    # and the device comes next.
+    save(jade, then="Saisir un appareil")
     visit.check(jade)
-    jade.get_by_role("link", name=f"Retour au dossier {reference}").click()
 
-    # The device, seized without looking, and its chain of custody.
-    _step(jade, "Saisir un appareil", "Saisir un appareil")
-    visit.check(jade)
+    # The device, seized without looking.
     jade.get_by_label("Description de l'appareil").fill("Téléphone noir, étui rouge")
-    jade.get_by_label("Saisi le").fill(_when(0.4))
+    jade.get_by_label("Saisi le").fill(when(0.4))
     jade.get_by_label("Saisi par").fill("Jade Fictive")
     jade.get_by_label("Numéro de l'enveloppe scellée").fill("ENV-2026-042")
     jade.get_by_label("Lieu où il est gardé sous clé").fill("Coffre du secrétariat")
-    _save(jade)
-    device = _section(jade, "4. Appareil saisi")
-    expect(device).to_contain_text("ENV-2026-042")
-    expect(device).to_contain_text("Aucune remise.")
-    device.get_by_text("Noter une remise").click()
-    device.get_by_label("Remis par").fill("Jade Fictive")
-    device.get_by_label("Remis à").fill("Agente Fictive")
-    device.get_by_label("Remis le").fill(_when(0.3))
-    device.get_by_role("button", name="Noter la remise").click()
-    expect(jade.locator("#messages")).to_contain_text("Remise notée dans la chaîne de possession.")
-    device = _section(jade, "4. Appareil saisi")
-    expect(device).to_contain_text("Jade Fictive → Agente Fictive")
+    save(jade, then="Grille d'évaluation de l'incident")
     visit.check(jade)
-    device.get_by_role("button", name="Confirmer la réception").click()
-    expect(jade.locator("#messages")).to_contain_text("Réception confirmée.")
-    expect(_section(jade, "4. Appareil saisi")).to_contain_text("réception confirmée")
 
     # The grid: pressure and threats point to a possible duty to report to the DPJ.
-    grid_section = _section(jade, "5. Grille d'évaluation")
-    expect(grid_section.get_by_role("alert")).to_have_count(0)
-    _step(jade, "Remplir la grille", "Grille d'évaluation de l'incident")
-    visit.check(jade)
+    answers = {
+        "Relation entre les jeunes": "Relation amoureuse, actuelle ou passée",
+        "L'image a-t-elle été produite avec le consentement de la victime?": "Oui",
+        "La victime a-t-elle consenti à la diffusion?": "Non",
+        "Pression, menace ou chantage (sextorsion)?": "Oui",
+        "Un adulte est-il impliqué?": "Non",
+        "Nombre de destinataires": "De 2 à 5 personnes",
+        "Signes d'une intention de nuire ou d'humilier?": "Oui",
+        "Impact sur le milieu scolaire": "Impact sur quelques élèves",
+    }
+    for question in answers:  # nothing answered for her
+        expect(jade.get_by_role("group", name=question).get_by_role("radio", checked=True)
+               ).to_have_count(0)
     jade.get_by_label("Âge de l'élève victime").fill("14")
     jade.get_by_label("Âge des auteurs présumés").fill("15")
-    jade.get_by_label("Relation entre les jeunes").select_option(
-        label="Relation amoureuse, actuelle ou passée")
-    jade.get_by_label("L'image a-t-elle été produite avec le consentement de la victime?"
-                      ).select_option(label="Oui")
-    jade.get_by_label("La victime a-t-elle consenti à la diffusion?").select_option(label="Non")
-    jade.get_by_label("Pression, menace ou chantage (sextorsion)?").select_option(label="Oui")
-    jade.get_by_label("Un adulte est-il impliqué?").select_option(label="Non")
-    jade.get_by_label("Nombre de destinataires").select_option(label="De 2 à 5 personnes")
-    jade.get_by_label("Signes d'une intention de nuire ou d'humilier?").select_option(label="Oui")
-    jade.get_by_label("Impact sur le milieu scolaire").select_option(
-        label="Impact sur quelques élèves")
-    jade.get_by_label("La grille est complète et prête à être remise à la police").check()
-    _save(jade)
-    reminder = _section(jade, "5. Grille d'évaluation").get_by_role("alert")
+    for question, answer in answers.items():
+        jade.get_by_role("group", name=question).get_by_role("radio", name=answer,
+                                                             exact=True).check()
+    save(jade, then="Protection de la jeunesse")
+
+    # The DPJ report, which is hers to make; the tool reminds and records it.
+    reminder = jade.get_by_role("alert")
     expect(reminder).to_contain_text(
         "Protection de la jeunesse : un signalement à la DPJ pourrait être requis.")
     expect(reminder).to_contain_text("Pression, menace ou chantage : sextorsion possible.")
-    expect(_section(jade, "5. Grille d'évaluation")).to_contain_text("Complète depuis le")
-    visit.check(jade)
-
-    # The DPJ report, which is hers to make; the tool records it.
-    _section(jade, "5. Grille d'évaluation").get_by_role("link", name="Noter", exact=True).click()
-    expect(jade.get_by_role("heading", level=1)).to_have_text("Protection de la jeunesse")
     visit.check(jade)
     jade.get_by_role("radio", name="Oui").check()
-    jade.get_by_label("Fait le").fill(_when(0.2))
+    jade.get_by_label("Fait le").fill(when(0.2))
     jade.get_by_label("Fait par").fill("Jade Fictive")
     jade.get_by_label("Référence du signalement").fill("DPJ-FICTIF-0042")
-    _save(jade)
-    expect(_section(jade, "5. Grille d'évaluation")).to_contain_text(
-        re.compile(r"Signalement à la DPJ\s*:\s*fait le \d{4}-\d\d-\d\d \d\d:\d\d"))
+    save(jade, then="Contact avec le corps de police")
 
-    # The police contact, then the hand-off of the grid and the facts.
-    _step(jade, "Noter le contact avec la police", "Contact avec le corps de police")
+    # The police contact, then the hand-off of the grid and the facts, previewed first.
     visit.check(jade)
-    jade.get_by_label("Corps de police contacté le").fill(_when(0.1))
+    jade.get_by_label("Corps de police contacté le").fill(when(0.1))
     jade.get_by_label("Policier ou policière joint").fill("Agente Fictive")
     jade.get_by_label("Numéro de dossier de police").fill("SPVB-26-0042")
-    _save(jade)
-    police = _section(jade, "6. Police")
-    expect(police).to_contain_text("Corps de police du territoire : Service de police de Val-Bleu.")
-    expect(police).to_contain_text("Dossier de police : SPVB-26-0042.")
-    expect(jade.locator(".case-summary")).to_contain_text("Dossier de police ouvert")  # the hold
-    _step(jade, "Remettre la grille et les faits", "Remettre la grille et les faits à la police")
-    expect(jade.get_by_role("note")).to_contain_text("Aucune image, jamais.")
+    save(jade, then="Remettre la grille et les faits à la police")
+    preview = section(jade, "Ce que recevra Service de police de Val-Bleu")
+    expect(preview).to_contain_text(ACCOUNT)
+    expect(preview).to_contain_text("ENV-2026-042")
+    expect(preview).to_contain_text("Relation amoureuse, actuelle ou passée")
+    expect(preview).not_to_contain_text(STUDENT_NAME)  # masked on a school screen
+    expect(jade.get_by_role("note").first).to_contain_text("Aucune image, jamais.")
     visit.check(jade)
-    _save(jade, "Remettre la grille et les faits")
-    police = _section(jade, "6. Police")
-    expect(police).to_contain_text("En attente de la confirmation de réception.")
-    expect(jade.locator(".case-summary")).to_contain_text("Remis à la police")
+    jade.get_by_role("button", name="Remettre à la police").click()
+    confirmation = jade.get_by_role("checkbox",
+                                    name=re.compile("^J'ai relu ce que la police recevra"))
+    expect(confirmation).to_have_attribute("aria-invalid", "true")  # sending asks for it
+    refused = [error for error in browser_errors if "400 (Bad Request)" in error]
+    assert len(refused) == 1
+    browser_errors.remove(refused[0])
+    confirmation.check()
+    save(jade, "Remettre à la police", then="Plan de soutien de la victime")
 
     # The victim's support plan.
-    _step(jade, "Ajouter une action, une orientation ou un suivi", "Plan de soutien de la victime")
     visit.check(jade)
     jade.get_by_label("Type").select_option(label="Orientation")
     jade.get_by_label("Ressource").select_option(label="AidezMoiSVP.ca")
     jade.get_by_label("Description").fill("Aide au retrait des images présentée à l'élève.")
     jade.get_by_label("Échéance").fill((timezone.localdate() + datetime.timedelta(days=7))
                                        .isoformat())
-    _save(jade)
-    expect(_section(jade, "9. Plan de soutien de la victime")).to_contain_text(
+    save(jade, then="Fermer le dossier")
+    jade.get_by_role("link", name=f"Retour au dossier {reference}").click()
+    expect(section(jade, "9. Plan de soutien de la victime")).to_contain_text(
         "Orientation · AidezMoiSVP.ca · Aide au retrait des images présentée à l'élève.")
+    police = section(jade, "6. Police")
+    expect(police).to_contain_text("Dossier de police : SPVB-26-0042.")
+    expect(police).to_contain_text("En attente de la confirmation de réception.")
+    expect(jade.locator(".case-summary")).to_contain_text("Remis à la police")
+    expect(jade.locator(".case-summary")).to_contain_text("Dossier de police ouvert")  # the hold
+    grid_section = section(jade, "5. Grille d'évaluation")
+    expect(grid_section).to_contain_text("Complète depuis le")
+    expect(grid_section).to_contain_text(
+        re.compile(r"Signalement à la DPJ\s*:\s*fait le \d{4}-\d\d-\d\d \d\d:\d\d"))
+    # The police's receipt is awaited: no step of the school's is late.
+    expect(jade.get_by_role("list", name="Étapes de la méthode")).to_contain_text(
+        "Réception confirmée par la police En attente")
+
+    # The device's chain of custody, noted from the case page.
+    device = section(jade, "4. Appareil saisi")
+    expect(device).to_contain_text("Aucune remise.")
+    device.get_by_text("Noter une remise").click()
+    device.get_by_label("Remis par").fill("Jade Fictive")
+    device.get_by_label("Remis à").fill("Agente Fictive")
+    device.get_by_label("Remis le").fill(when(0.05))
+    device.get_by_role("button", name="Noter la remise").click()
+    expect(jade.locator("#messages")).to_contain_text("Remise notée dans la chaîne de possession.")
+    device = section(jade, "4. Appareil saisi")
+    expect(device).to_contain_text("Jade Fictive → Agente Fictive")
     visit.check(jade)
+    device.get_by_role("button", name="Confirmer la réception").click()
+    expect(jade.locator("#messages")).to_contain_text("Réception confirmée.")
+    expect(section(jade, "4. Appareil saisi")).to_contain_text("réception confirmée")
 
     # 4. The police liaison of the force receives the hand-off.
-    gina = _new_person(new_page, visit)
-    _sign_in(gina, w.police, w.password, w.devices[w.police.pk])
-    _open_cases(gina)
-    received = _section(gina, "Remises reçues par votre corps de police")
+    gina = new_person(new_page, visit)
+    sign_in(gina, w.police, w.password, w.devices[w.police.pk])
+    open_cases(gina)
+    received = section(gina, "Remises reçues par votre corps de police")
     expect(received.get_by_role("row", name=re.compile(reference))).to_contain_text("à confirmer")
     visit.check(gina)
     received.get_by_role("link", name=reference).click()
     expect(gina.get_by_role("heading", level=1)).to_have_text(
         f"Remise {reference} · École des Pionniers")
-    facts = _section(gina, "Les faits remis par l'école")
+    facts = section(gina, "Les faits remis par l'école")
     expect(facts).to_contain_text(ACCOUNT)
     expect(facts).to_contain_text(STUDENT_NAME)  # the police need the names to act
     expect(facts).to_contain_text("ENV-2026-042")
@@ -443,7 +307,7 @@ def test_an_incident_from_report_to_closure(new_page, people, browser_errors):
     expect(gina.locator("#messages")).to_contain_text("Réception confirmée.")
     expect(gina.get_by_role("button", name="Confirmer la réception")).to_have_count(0)
 
-    follow_up = _section(gina, "Volet policier : suite du dossier")
+    follow_up = section(gina, "Volet policier : suite du dossier")
     follow_up.get_by_label("Qualification du DPCP").select_option(label="Impulsif")
     follow_up.get_by_label("Suite donnée").select_option(label="Rencontre de sensibilisation Sexto")
     meeting_on = timezone.localdate() + datetime.timedelta(days=3)
@@ -452,37 +316,38 @@ def test_an_incident_from_report_to_closure(new_page, people, browser_errors):
     follow_up.get_by_label("Images détruites le").fill(destroyed_on.isoformat())
     follow_up.get_by_role("button", name="Enregistrer le suivi").click()
     expect(gina.locator("#messages")).to_contain_text("Suivi policier enregistré.")
-    follow_up = _section(gina, "Volet policier : suite du dossier")
+    follow_up = section(gina, "Volet policier : suite du dossier")
     expect(follow_up.get_by_label("Qualification du DPCP")).to_have_value("impulsive")
     expect(follow_up.get_by_label("Images détruites le")).to_have_value(destroyed_on.isoformat())
 
-    share = _section(gina, "Communiquer des renseignements à l'école")
+    share = section(gina, "Communiquer des renseignements à l'école")
     share.get_by_role("radio",
                       name="Assurer le suivi de l'adolescent ou de l'adolescente").check()
     share.get_by_label("Renseignements communiqués à l'école").fill(SHARED)
     share.get_by_role("button", name="Communiquer à l'école").click()
     expect(gina.locator("#messages")).to_contain_text("Renseignements communiqués à l'école")
-    expect(_section(gina, "Communiquer des renseignements à l'école")).to_contain_text(
+    expect(section(gina, "Communiquer des renseignements à l'école")).to_contain_text(
         "Assurer le suivi de l'adolescent ou de l'adolescente")
     visit.check(gina)
 
     # 5. The intervener sees the acknowledgement and the information, kept apart; she closes.
-    _open_case(jade, reference)
-    expect(_section(jade, "6. Police")).to_contain_text(
+    open_case(jade, reference)
+    expect(section(jade, "6. Police")).to_contain_text(
         re.compile(r"Réception confirmée par la police le \d{4}-\d\d-\d\d \d\d:\d\d\."))
-    information = _section(jade, "8. Renseignements communiqués par la police")
+    information = section(jade, "8. Renseignements communiqués par la police")
     expect(information).to_contain_text(SHARED)
     expect(information).to_contain_text("Assurer le suivi de l'adolescent ou de l'adolescente")
     for other in ("1. Déclaration", "2–3. Rencontres et soutien offert", "6. Police",
                   "9. Plan de soutien de la victime"):
-        expect(_section(jade, other)).not_to_contain_text(SHARED)
+        expect(section(jade, other)).not_to_contain_text(SHARED)
     expect(jade.get_by_text("Impulsif")).to_have_count(0)  # the police part stays theirs
     visit.check(jade)
-    _step(jade, "Fermer le dossier", "Fermer le dossier")
+    next_step(jade, "Fermer le dossier")
     visit.check(jade)
     jade.get_by_label("Résumé de fermeture").fill(CLOSURE)
-    _save(jade, "Fermer le dossier")
-    closed = _section(jade, "10. Fermeture")
+    jade.get_by_role("checkbox", name=re.compile("^Je confirme la fermeture")).check()
+    save(jade, "Fermer le dossier")
+    closed = section(jade, "10. Fermeture")
     expect(closed).to_contain_text(re.compile(r"Fermé le \d{4}-\d\d-\d\d \d\d:\d\d\."))
     expect(closed).to_contain_text(CLOSURE)
     expect(jade.locator(".case-summary")).to_contain_text("Fermé")
@@ -491,25 +356,25 @@ def test_an_incident_from_report_to_closure(new_page, people, browser_errors):
 
     # 6. No direct impact on the school: reported, then the principal directs the family to
     # the police, which closes the school's part.
-    second = _report(staff, "Un parent appelle : sa fille a été sollicitée en ligne par un "
+    second = report(staff, "Un parent appelle : sa fille a été sollicitée en ligne par un "
                             "inconnu, hors de l'école, pendant l'été (récit fictif).",
                      ["Autre"], "Ne sait pas")
-    _open_case(principal, second)
-    _step(principal, "Diriger la famille vers la police et fermer le volet de l'école",
+    open_case(principal, second)
+    step(principal, "Diriger la famille vers la police et fermer le volet de l'école",
           "Aucun impact direct sur le milieu scolaire")
     visit.check(principal)
-    principal.get_by_label("Famille ou victime dirigée vers la police le").fill(_when(0.1))
+    principal.get_by_label("Famille ou victime dirigée vers la police le").fill(when(0.1))
     principal.get_by_label("Résumé").fill("Aucun élève de l'école en cause. La famille a été "
                                           "dirigée vers le poste de police le jour même.")
-    _save(principal)
-    expect(_section(principal, "7. Aucun impact direct sur le milieu scolaire")).to_contain_text(
+    save(principal)
+    expect(section(principal, "7. Aucun impact direct sur le milieu scolaire")).to_contain_text(
         re.compile(r"Famille ou victime dirigée vers la police le \d{4}-\d\d-\d\d \d\d:\d\d\."))
     expect(principal.locator(".case-summary")).to_contain_text("Fermé")
-    expect(_section(principal, "10. Fermeture")).to_contain_text("Aucun élève de l'école en cause.")
+    expect(section(principal, "10. Fermeture")).to_contain_text("Aucun élève de l'école en cause.")
     visit.check(principal)
     # The staff member sees both of her reports, and their state.
-    _open_cases(staff)
-    reported = _section(staff, "Incidents que vous avez déclarés")
+    open_cases(staff)
+    reported = section(staff, "Incidents que vous avez déclarés")
     expect(reported.get_by_role("listitem")).to_have_count(2)
     expect(reported.get_by_role("listitem").filter(has_text=second)).to_contain_text("Fermé")
 
@@ -521,10 +386,10 @@ def test_an_incident_from_report_to_closure(new_page, people, browser_errors):
     visit.check(principal)
 
     # 8. The privacy officer of the service centre keeps the register: metadata, no content.
-    karim = _new_person(new_page, visit)
-    _sign_in(karim, w.privacy_officer, w.password, w.devices[w.privacy_officer.pk])
-    _open_cases(karim)
-    register = _section(karim, "Registre des dossiers (métadonnées)")
+    karim = new_person(new_page, visit)
+    sign_in(karim, w.privacy_officer, w.password, w.devices[w.privacy_officer.pk])
+    open_cases(karim)
+    register = section(karim, "Registre des dossiers (métadonnées)")
     expect(register.get_by_role("row")).to_have_count(3)  # the header and the two cases
     visit.check(karim)
     register.get_by_role("link", name=reference, exact=True).click()
@@ -537,7 +402,7 @@ def test_an_incident_from_report_to_closure(new_page, people, browser_errors):
     # A change may lead to destruction: once the confirmation given by signing in is over, the
     # page asks him to confirm his identity first, and comes back.
     end_reauthentication(karim)
-    _open_cases(karim)
+    open_cases(karim)
     karim.get_by_role("link", name="Conservation des dossiers").click()
     expect(karim.get_by_role("heading", level=1)).to_have_text("Conservation des dossiers")
     karim.get_by_role("link", name="Confirmer mon identité").click()
@@ -558,7 +423,7 @@ def test_an_incident_from_report_to_closure(new_page, people, browser_errors):
     karim.get_by_label("Conservation d'un dossier fermé (jours)").fill("400")
     karim.get_by_role("button", name=re.compile("^Enregistrer le calendrier")).click()
     expect(karim.get_by_role("main")).to_contain_text("Calendrier de conservation enregistré")
-    expect(_section(karim, "Calendrier suivi par chaque école").get_by_role(
+    expect(section(karim, "Calendrier suivi par chaque école").get_by_role(
         "row", name=re.compile(w.school.name))).to_contain_text("400")
     visit.check(karim)
 
@@ -591,8 +456,8 @@ def test_an_administrator_resets_a_lost_second_factor(new_page, people,
     device, _secret = totp_device_create(user=w.org_admin, name="Téléphone",
                                          key_hex=secrets.token_hex(20))
     phone_tolerance(device)
-    admin = _new_person(new_page, visit)
-    _sign_in(admin, w.org_admin, w.password, device)
+    admin = new_person(new_page, visit)
+    sign_in(admin, w.org_admin, w.password, device)
     admin.get_by_role("navigation", name="Navigation principale").get_by_role(
         "link", name="Personnes").click()
     admin.get_by_role("link", name=f"Second facteur : {w.principal.full_name}").click()
@@ -608,7 +473,7 @@ def test_an_administrator_resets_a_lost_second_factor(new_page, people,
                              )).to_be_visible()
     assert not TOTPDevice.objects.filter(user=w.principal).exists()
 
-    claire = _new_person(new_page, visit)
+    claire = new_person(new_page, visit)
     claire.goto("/fr/")
     claire.get_by_role("link", name="Se connecter").click()
     claire.get_by_label("Adresse courriel").fill(w.principal.email)
