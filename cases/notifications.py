@@ -16,9 +16,10 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organisation, Role, User
+from accounts.models import Role, User
 from cases.access import intervener_gate
 from cases.models import Case, PoliceFollowUp, PoliceHandoff, SharedInformation
+from cases.selectors import school_interveners
 from notifications.kinds import kind_register
 from notifications.services import notify
 
@@ -93,14 +94,6 @@ def liaison_officers(force_id) -> QuerySet[User]:
             .distinct().order_by("email"))
 
 
-def interveners_who_may_act(school: Organisation) -> list[User]:
-    """The school's designated interveners who may open its cases now (badge and agreement)."""
-    designated = (User.objects.filter(is_active=True, memberships__role=Role.INTERVENER,
-                                      memberships__organisation=school)
-                  .distinct().order_by("email"))
-    return [user for user in designated if intervener_gate(user, school) is None]
-
-
 def lead_who_may_act(case: Case) -> User | None:
     """The case's lead, while they may still open the school's cases (else nobody: a lead
     whose badge lapsed is for the principal to replace, and a link they cannot open helps
@@ -133,7 +126,7 @@ def lead_else_principals(case: Case) -> list[User]:
 def case_reported_notify(case: Case) -> None:
     """A new report: the school's principals and the interveners who may take it."""
     notify(kind=CASE_REPORTED, key=f"{CASE_REPORTED}:{case.pk}",
-           recipients=[*principals(case.school_id), *interveners_who_may_act(case.school)],
+           recipients=[*principals(case.school_id), *school_interveners(case.school)],
            url_name="cases:case_detail", url_args=[case.pk], actor=case.reported_by)
 
 

@@ -4,9 +4,9 @@ The case page draws these steps as a stepper and makes the next one its primary 
 homes list each case's next step and when it is due. The state of each step is derived from
 what the case holds, never stored: there is nothing to keep in step.
 
-The kit's promise sets the due times: the report, the meetings, the device, the grid and the
-police within the day (24 h from the moment the situation was confided), the police's receipt
-within a day of the hand-off, the file closed in about 4 days.
+The kit's delays (cases/kit.py) set the due times: the school's steps within the day of the
+report, a lead within 4 working hours, the police's receipt within a day of the hand-off, the
+file closed in about 4 days.
 """
 
 from __future__ import annotations
@@ -22,12 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cases import kit
 from cases.models import Case, Device, Entry, Grid, Student, SupportAction
-
-SCHOOL_STEPS_WITHIN = datetime.timedelta(hours=24)
-LEAD_WITHIN = datetime.timedelta(hours=4)
-ACKNOWLEDGEMENT_WITHIN = datetime.timedelta(hours=24)
-CLOSURE_WITHIN = datetime.timedelta(days=4)
+from notifications.working_hours import working_time_add
 
 DONE, TODO, OVERDUE, NOT_APPLICABLE, WAITING = (
     "done", "todo", "overdue", "not_applicable", "waiting")
@@ -128,14 +125,14 @@ def _progress(case: Case, *, now: datetime.datetime) -> CaseProgress:
         return url + (f"?type={query['type']}" if query else "")
 
     case_url = reverse("cases:case_detail", args=[case.pk])
-    within_day = case.told_at + SCHOOL_STEPS_WITHIN
+    within_day = case.told_at + kit.SCHOOL_STEPS_WITHIN
     closed = case.is_closed
     grid = _grid(case)
     handoff = _handoff(case)
     sent = handoff is not None and handoff.sent_at is not None
 
     steps = [StepState("report", _("Déclaration"), DONE)]
-    lead_due = case.created_at + LEAD_WITHIN
+    lead_due = working_time_add(case.created_at, kit.LEAD_WITHIN_WORKING_TIME)
     steps.append(StepState(
         "lead", _("Intervenant responsable"),
         DONE if case.lead_id else NOT_APPLICABLE if closed else _state(False, lead_due, now),
@@ -201,7 +198,7 @@ def _progress(case: Case, *, now: datetime.datetime) -> CaseProgress:
     school_step("handoff", _("Remise à la police"), sent, url=step_url("handoff"),
                 action=_("Remettre la grille et les faits à la police"))
     if sent:
-        ack_due = handoff.sent_at + ACKNOWLEDGEMENT_WITHIN
+        ack_due = handoff.sent_at + kit.ACKNOWLEDGEMENT_WITHIN
         late = handoff.acknowledged_at is None and now > ack_due
         steps.append(StepState(
             "acknowledgement", _("Réception confirmée par la police"),
@@ -215,7 +212,7 @@ def _progress(case: Case, *, now: datetime.datetime) -> CaseProgress:
     school_step("support", _("Plan de soutien de la victime"), case.has_support,
                 url=step_url("support"), action=_("Ajouter une action de soutien"),
                 due_at=None)
-    close_due = case.told_at + CLOSURE_WITHIN
+    close_due = case.told_at + kit.CLOSURE_WITHIN
     steps.append(StepState("close", _("Fermeture"), _state(closed, close_due, now),
                            due_at=close_due, url=step_url("close"),
                            action=_("Fermer le dossier")))

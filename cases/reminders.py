@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from cases import kit
 from cases import notifications as case_notifications
 from cases.models import Case, PoliceHandoff, SupportAction
 from notifications.selectors import emails_unsent, keys_notified
@@ -33,11 +34,11 @@ from notifications.working_hours import working_time_between
 # The police are asked to acknowledge a hand-off within the day (the DPCP decides in about
 # 24 hours): past each delay, the next people up are told.
 HANDOFF_ESCALATIONS = (
-    (datetime.timedelta(hours=24), case_notifications.HANDOFF_WAITING_24H),
-    (datetime.timedelta(hours=48), case_notifications.HANDOFF_WAITING_48H),
+    (kit.ACKNOWLEDGEMENT_WITHIN, case_notifications.HANDOFF_WAITING_24H),
+    (kit.ACKNOWLEDGEMENT_LATE, case_notifications.HANDOFF_WAITING_48H),
 )
 # The kit expects the meetings, the grid and the police contact the day of the report.
-UNASSIGNED_AFTER = datetime.timedelta(hours=4)  # working time
+UNASSIGNED_AFTER = kit.LEAD_WITHIN_WORKING_TIME
 # Delays that ran out longer ago than this are not reminded: the first run after installing
 # this (or after cron stopped for days) would otherwise flood people with stale escalations.
 # Follow-ups are not bounded by it: a due follow-up is reminded until someone is told.

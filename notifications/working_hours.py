@@ -35,3 +35,21 @@ def working_time_between(start: datetime.datetime, end: datetime.datetime) -> da
                 total += overlap
         day += datetime.timedelta(days=1)
     return total
+
+
+def working_time_add(start: datetime.datetime, amount: datetime.timedelta) -> datetime.datetime:
+    """The moment `amount` of working time after `start` (the deadline of a working delay)."""
+    zone = timezone.get_default_timezone()
+    moment = timezone.localtime(start, zone)
+    left = amount
+    day = moment.date()
+    while True:
+        if day.weekday() in WORKDAYS:
+            opens = datetime.datetime.combine(day, WORKDAY_START, tzinfo=zone)
+            closes = datetime.datetime.combine(day, WORKDAY_END, tzinfo=zone)
+            begin = max(moment, opens)
+            if begin < closes:
+                if begin + left <= closes:
+                    return begin + left
+                left -= closes - begin
+        day += datetime.timedelta(days=1)

@@ -5,7 +5,7 @@ import zoneinfo
 
 import pytest
 
-from notifications.working_hours import working_time_between
+from notifications.working_hours import working_time_add, working_time_between
 
 MONTREAL = zoneinfo.ZoneInfo("America/Montreal")
 H = datetime.timedelta(hours=1)
@@ -44,3 +44,15 @@ def test_a_day_when_the_clocks_change_keeps_its_nine_hours():
     assert working_time_between(at("2026-03-06", 12), at("2026-03-09", 12)) == 9 * H
     assert working_time_between(at("2026-10-30", 12), at("2026-11-02", 12)) == 9 * H
     assert working_time_between(at("2026-03-09", 0), at("2026-03-10", 0)) == 9 * H
+
+
+
+def test_adding_working_time_skips_nights_and_weekends():
+    friday_afternoon = at("2026-12-04", 15)  # a Friday
+    deadline = working_time_add(friday_afternoon, 4 * H)
+    assert deadline == at("2026-12-07", 10)  # Monday 10:00
+    assert working_time_add(at("2026-12-05", 11), 4 * H) == at("2026-12-07", 12)  # Saturday
+    assert working_time_add(at("2026-12-08", 9), 4 * H) == at("2026-12-08", 13)
+    assert working_time_add(at("2026-12-08", 19), 4 * H) == at("2026-12-09", 12)  # evening
+    # Both directions agree: the working time from the start to the deadline is the amount.
+    assert working_time_between(friday_afternoon, deadline) == 4 * H
