@@ -25,7 +25,8 @@ from accounts.mfa import session_is_verified
 from audit.services import record
 from cases import selectors
 from cases.access import request_case_roles
-from cases.progress import ACKNOWLEDGEMENT_WITHIN, CaseProgress, StepState, cases_progress
+from cases.kit import ACKNOWLEDGEMENT_WITHIN, DPCP_DECISION_EXPECTED
+from cases.progress import CaseProgress, StepState, cases_progress
 from core.home import Panel
 
 # How many cases a panel lists before linking to the case list.
@@ -146,18 +147,17 @@ def _school_panels(roles, *, user) -> list[Panel]:
 @dataclass(frozen=True)
 class PoliceRow:
     case: object
-    due_at: object = None  # when the force's receipt is expected (cases.progress)
-    late: bool = False
+    due_at: object  # when the kit expects it (cases.kit), from the hand-off
+    late: bool
 
 
 def _police_panel(cases, *, key: str, title: str, order: int, empty_text: str, action: str,
-                  anchor: str, acknowledgement: bool, now) -> Panel:
+                  anchor: str, expected_within, now) -> Panel:
     count = cases.count()
-    shown = list(cases[:LIST_LIMIT]) if count else []
     rows = []
-    for case in shown:
-        due_at = case.handoff.sent_at + ACKNOWLEDGEMENT_WITHIN if acknowledgement else None
-        rows.append(PoliceRow(case, due_at, due_at is not None and now > due_at))
+    for case in list(cases[:LIST_LIMIT]) if count else []:
+        due_at = case.handoff.sent_at + expected_within
+        rows.append(PoliceRow(case, due_at, now > due_at))
     return Panel(key=key, title=title, order=order, template="cases/home/_police.html",
                  count=count, empty_text=empty_text,
                  context={"police_rows": rows, "home_cases_more": count > LIST_LIMIT,
@@ -170,10 +170,12 @@ def _police_panels(roles) -> list[Panel]:
         _police_panel(selectors.handoffs_to_acknowledge(roles), key="police-to-acknowledge",
                       title=_("Remises à confirmer"), order=30, now=now,
                       empty_text=_("Aucune remise n'attend votre confirmation."),
-                      action=_("Confirmer la réception"), anchor="", acknowledgement=True),
+                      action=_("Confirmer la réception"), anchor="",
+                      expected_within=ACKNOWLEDGEMENT_WITHIN),
+        # The DPCP qualifies within about a day of the hand-off; the liaison records it.
         _police_panel(selectors.decisions_to_record(roles), key="police-decisions",
                       title=_("Décisions du DPCP à inscrire"), order=40, now=now,
                       empty_text=_("Aucune décision du DPCP à inscrire."),
                       action=_("Inscrire la décision"), anchor="#follow-up",
-                      acknowledgement=False),
+                      expected_within=DPCP_DECISION_EXPECTED),
     ]

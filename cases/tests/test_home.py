@@ -320,12 +320,26 @@ def test_a_late_receipt_by_the_police_is_shown_on_the_school_s_case(cw):
     assert "En retard : Réception confirmée par la police" in section
 
 
-def test_reports_to_take_show_the_lead_step_due_within_hours(cw):
-    waiting = case_create(cw.school, created_at=_ago(hours=6), told_at=_ago(hours=6))
+def test_reports_to_take_show_the_lead_step_and_when_it_was_due(cw):
+    # A lead is due 4 working hours after the report (cases.kit): ten days is late whatever
+    # the day of the week.
+    waiting = case_create(cw.school, created_at=_ago(days=10), told_at=_ago(days=10))
     section = panel(home(verified_client(cw.principal)), "cases-to-take")
     assert waiting.reference in section
     assert "Étape suivante : Intervenant responsable" in section
     assert "En retard : attendue avant le" in section
+
+
+def test_police_see_which_decisions_are_late(cw):
+    # The DPCP qualifies within about 24 hours of the hand-off (cases.kit).
+    late = case_create(cw.school, status=Case.Status.WITH_POLICE)
+    handoff_add(late, force=cw.force_ok, sent_at=_ago(hours=30), acknowledged_at=_ago(hours=29))
+    recent = case_create(cw.school, status=Case.Status.WITH_POLICE)
+    handoff_add(recent, force=cw.force_ok, sent_at=_ago(hours=3), acknowledged_at=_ago(hours=2))
+    section = panel(home(verified_client(cw.police)), "police-decisions")
+    items = re.findall(r"<li[^>]*>(.*?)</li>", section, re.S)
+    assert late.reference in items[0] and "En retard" in items[0]
+    assert recent.reference in items[1] and "En retard" not in items[1]
 
 
 def test_police_see_which_receipts_are_late(cw):
