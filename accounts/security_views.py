@@ -270,7 +270,10 @@ def _second_factor_passed(request: HttpRequest, user: User, device, purpose: str
         mfa.mark_reauthenticated(request)
         record(action="auth.reauthenticated", actor=user, target=user, request=request,
                data={"method": "password+second_factor"})
-    return redirect(next_url or reverse("accounts:profile"))
+        return redirect(next_url or reverse("accounts:profile"))  # as reauthenticate's own
+    # A session signed in with a password alone, now verified: without a page to go back to,
+    # the person's home, as after signing in.
+    return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
 
 
 @never_cache
@@ -282,7 +285,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("Par sécurité, entrez de nouveau votre mot de passe."))
         return redirect(mfa.url_with_next(reverse("accounts:login"), next_url))
     if purpose == "verify" and mfa.session_is_verified(request):
-        return redirect(next_url or reverse("accounts:profile"))
+        return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
     has_totp = user_totp_devices(user).exists()
     has_passkeys = user_passkeys(user).exists()
     recovery_left = recovery_codes_remaining(user)

@@ -91,6 +91,8 @@ def _redirect_in_language(view_name: str, language: str) -> HttpResponse:
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:profile")
+    # Someone sent to sign in who creates an account instead still goes where they were going.
+    next_url = mfa.safe_next(request)
     form = SignupForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -109,8 +111,11 @@ def signup(request: HttpRequest) -> HttpResponse:
                     "Bienvenue ! Votre compte est créé. Nous vous avons envoyé un courriel : "
                     "cliquez sur son lien pour confirmer votre adresse."
                 ))
-            return _redirect_in_language("accounts:profile", user.preferred_language)
-    return render(request, "accounts/signup.html", {"form": form})
+            language = user.preferred_language
+            if next_url:
+                return _in_language(redirect(translate_url(next_url, language)), language)
+            return _redirect_in_language(settings.LOGIN_REDIRECT_URL, language)
+    return render(request, "accounts/signup.html", {"form": form, "next": next_url})
 
 
 @require_http_methods(["GET", "POST"])

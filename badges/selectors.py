@@ -141,3 +141,10 @@ def personal_data(user: User) -> dict:
             for a in awards_for_user(user=user)
         ],
     }
+
+
+def badge_requests_open_for_user(*, user: User) -> QuerySet[BadgeRequest]:
+    """The person's requests still waiting for a reviewer or for their revision, oldest first
+    (for their home)."""
+    return (BadgeRequest.objects.filter(applicant=user, status__in=OPEN_STATUSES)
+            .select_related("badge_class").order_by("submitted_at", "id"))

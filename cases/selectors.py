@@ -329,3 +329,61 @@ def student_personal_data(*, school: Organisation, name: str) -> dict:
             },
         })
     return {"cases": result_cases, "police": police}
+
+
+# --- The person's home (cases.home): what waits for them, in a few queries -----------------
+
+# Fields the home's lists show: never a narrative field, which would be decrypted for nothing.
+HOME_CASE_FIELDS = ("id", "reference", "status", "created_at", "told_at", "school__id",
+                    "school__name", "lead__id", "lead__full_name")
+
+
+def _home_cases(cases):
+    return cases.select_related("school", "lead").only(*HOME_CASE_FIELDS)
+
+
+def cases_to_take(roles: CaseRoles) -> QuerySet[Case]:
+    """Open cases of the schools whose cases the person reads in full that nobody leads yet,
+    oldest report first."""
+    return _home_cases(
+        cases_readable(roles).filter(lead__isnull=True).exclude(status=Case.Status.CLOSED)
+    ).order_by("created_at", "id")
+
+
+def cases_open_for(roles: CaseRoles, *, user: User) -> QuerySet[Case]:
+    """The open cases that are the person's to move forward, oldest report first: every led
+    case of the schools where they are principal, and the cases they lead as intervener.
+    A case nobody leads is in cases_to_take instead."""
+    return _home_cases(
+        Case.objects.filter(Q(school_id__in=roles.principal_schools)
+                            | Q(school_id__in=roles.intervener_schools, lead=user))
+        .filter(lead__isnull=False).exclude(status=Case.Status.CLOSED)
+    ).order_by("created_at", "id")
+
+
+def handoffs_to_acknowledge(roles: CaseRoles) -> QuerySet[Case]:
+    """Cases handed off to the person's police forces whose receipt nobody confirmed yet,
+    the longest waiting first."""
+    return (cases_for_police(roles).filter(handoff__acknowledged_at__isnull=True)
+            .select_related("school", "handoff")
+            .only("id", "reference", "school__name", "handoff__id", "handoff__sent_at",
+                  "handoff__acknowledged_at")
+            .order_by("handoff__sent_at", "id"))
+
+
+def decisions_to_record(roles: CaseRoles) -> QuerySet[Case]:
+    """Hand-offs the person's forces acknowledged whose DPCP qualification is not recorded
+    yet, the longest waiting first."""
+    return (cases_for_police(roles).filter(handoff__acknowledged_at__isnull=False)
+            .filter(Q(handoff__follow_up__isnull=True) | Q(handoff__follow_up__qualification=""))
+            .select_related("school", "handoff")
+            .only("id", "reference", "school__name", "handoff__id", "handoff__sent_at",
+                  "handoff__acknowledged_at")
+            .order_by("handoff__acknowledged_at", "id"))
+
+
+def cases_reported_by(roles: CaseRoles, *, user: User) -> QuerySet[Case]:
+    """What the person reported (cases.access.cases_reported), newest first."""
+    return (cases_reported(roles, user=user).select_related("school")
+            .only("id", "reference", "status", "created_at", "school__name")
+            .order_by("-created_at", "id"))

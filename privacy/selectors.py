@@ -100,3 +100,17 @@ def access_requests_in(organisations: QuerySet[Organisation]) -> QuerySet[Access
     return AccessRequest.objects.filter(organisation__in=organisations).select_related(
         "organisation", "subject", "subject_school"
     ).defer("subject_student_name")
+
+
+def access_requests_open_in(organisations: QuerySet[Organisation]) -> QuerySet[AccessRequest]:
+    """Requests not delivered yet, the soonest legal deadline first: every deadline is the
+    same RESPONSE_DAYS after receipt (AccessRequest.due_on), so the oldest receipt first."""
+    return access_requests_in(organisations).exclude(
+        status=AccessRequest.Status.DELIVERED).order_by("received_on", "created_at", "id")
+
+
+def access_requests_awaiting_approval(organisations: QuerySet[Organisation]
+                                      ) -> QuerySet[AccessRequest]:
+    """Requests assembled and waiting for the approval of the heads of `organisations`."""
+    return access_requests_to_approve(organisations).filter(
+        status=AccessRequest.Status.ASSEMBLED).order_by("received_on", "created_at", "id")

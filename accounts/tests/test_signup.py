@@ -5,6 +5,7 @@ import time
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -38,7 +39,7 @@ def test_signup_page_groups_schools_by_service_centre(client, world):
 def test_signup_creates_account_logs_in_and_sends_verification(client, world, mailoutbox):
     response = client.post(reverse("accounts:signup"), _form(world))
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:profile")
+    assert response["Location"] == reverse(settings.LOGIN_REDIRECT_URL)  # their home
     user = User.objects.get(email="karine.nouvelle@example.test")
     assert user.full_name == "Karine Fictive"
     assert not user.email_verified
@@ -71,7 +72,7 @@ def test_school_not_listed(client, world):
 def test_signup_in_english_sends_the_email_in_english(client, world, mailoutbox):
     response = client.post(reverse("accounts:signup"), _form(world, preferred_language="en"))
     with translation.override("en"):
-        assert response["Location"] == reverse("accounts:profile")
+        assert response["Location"] == reverse(settings.LOGIN_REDIRECT_URL)
     assert response.cookies["django_language"].value == "en"
     assert "/en/" in mailoutbox[0].body
     assert "Confirm your email address" in mailoutbox[0].subject
