@@ -18,6 +18,12 @@ def notifications_of(user: User) -> QuerySet[Notification]:
             .order_by(F("read_at").desc(nulls_first=True), "-created_at"))
 
 
+def unread_of(user: User) -> QuerySet[Notification]:
+    """A person's unread notices, newest first."""
+    return (Notification.objects.filter(recipient=user, read_at__isnull=True)
+            .only("id", "kind", "created_at", "read_at").order_by("-created_at"))
+
+
 def unread_count(user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 

@@ -151,3 +151,20 @@ def test_an_empty_list_says_so_in_english_too(world):
     assert "Tout marquer comme lu" not in french
     english = client.get("/en/notifications/")
     assert english.status_code == 200 and '<html lang="en">' in english.content.decode()
+
+
+
+def test_the_home_lists_the_unread_notices_first(world):
+    from core.home import home_panels
+
+    _notices(world.principal, 7, prefix="home")
+    client = _client(world.principal)
+    response = client.get(reverse("core:home"))
+    page = response.content.decode()
+    assert 'id="panel-notifications"' in page and reverse("notifications:list") in page
+    panels = home_panels(response.wsgi_request)
+    panel = next(p for p in panels if p.key == "notifications")
+    assert panel.count == 7 and len(panel.context["unread_notices"]) == 5
+    assert panel.order < min(p.order for p in panels if p.key != "notifications")
+    Notification.objects.update(read_at=timezone.now())
+    assert 'id="panel-notifications"' not in client.get(reverse("core:home")).content.decode()
