@@ -107,11 +107,10 @@ def test_the_police_download_it_in_english(cw, sent):
     text = text_of(response.content)
     # Already in the catalogs...
     assert "School École des Pionniers" in text
-    # ...and whatever the English of the others is once the cases catalog has them: grid
-    # questions and answers come from the model's verbose_name and choices.
-    for label in ["relation entre les jeunes", "pression, menace ou chantage (sextorsion)?",
-                  "signalement fait à la DPJ"]:
-        assert capfirst(english(label)) in text
+    # ...and the grid's questions and answers, from cases/grid.py, in English.
+    for label in ["Relation entre les jeunes", "Pression, menace ou chantage (sextorsion)?"]:
+        assert english(label) in text and english(label) != label
+    assert capfirst(english("signalement fait à la DPJ")) in text
     for expected in [english("Relation amoureuse, actuelle ou passée"),
                      english("Aucune image n'accompagne ce document, jamais."),
                      sent.reference, "Zoé Imaginaire", ACCOUNT]:
