@@ -95,7 +95,7 @@ class HomeCase:
         """Late steps that are someone else's move (the police's receipt): the school's own
         late steps come one after the other, and the next one stands for them."""
         return [step for step in self.progress.steps
-                if step.state == "overdue" and step.url is None]
+                if step.state == "overdue" and step.url is None and step != self.next]
 
     def urgency(self):
         """Late first, then the soonest due, then the oldest report."""

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Organisation, Role, User
 from cases import services
-from cases.models import Case
+from cases.models import Case, PoliceHandoff
 from cases.retention import purge
 
 # Published demo secrets (hexadecimal, 20 bytes), one per person who uses the case tool or
@@ -120,12 +120,20 @@ def demo_cases_load(users: dict[str, User]) -> None:
                                  contacted_at=_at(1, 15), officer="Agente Julie Cormier-Héron",
                                  police_file_number="SPSA-26-0311")
 
-    # 4. Handed off, waiting for the police to acknowledge.
+    # 4. Handed off a day and a half ago, still waiting for the police to acknowledge: late,
+    # so the force's liaison officers are told again.
     case = report("SX-DEMO-03", 2, "Un élève dit qu'une photo de lui circule sur Snapchat "
                   "depuis la fin de semaine.", ["snapchat"], "yes")
     services.case_lead_assign(case=case, lead=intervener, actor=principal)
-    services.student_add(case=case, actor=intervener, version=version(case), part="victim",
-                         name="Élie Peuplier", age=13, grade="2e secondaire")
+    victim = services.student_add(case=case, actor=intervener, version=version(case),
+                                  part="victim", name="Élie Peuplier", age=13,
+                                  grade="2e secondaire")
+    services.entry_add(case=case, actor=intervener, version=version(case),
+                       kind="meeting_victim", happened_at=_at(2, 11), student=victim,
+                       notes="Rencontre avec l'élève : il ne sait pas qui a fait circuler la "
+                             "photo. Soutien offert.")
+    services.no_device_record(case=case, actor=intervener, version=version(case),
+                              reason="none_identified")
     services.grid_save(case=case, actor=intervener, version=version(case),
                        victim_age=13, relationship="friends", consent_to_creation="yes",
                        consent_to_sharing="no", pressure_or_threats="no", adult_involved="no",
@@ -133,14 +141,46 @@ def demo_cases_load(users: dict[str, User]) -> None:
     services.police_contact_save(case=case, actor=intervener, version=version(case),
                                  contacted_at=_at(2, 14), officer="Agent Louis Mésange",
                                  police_file_number="")
-    services.handoff_send(case=case, actor=intervener, version=version(case))
+    handoff = services.handoff_send(case=case, actor=intervener, version=version(case))
+    PoliceHandoff.objects.filter(pk=handoff.pk).update(
+        sent_at=timezone.now() - datetime.timedelta(hours=30))
+
+    # 4b. Acknowledged yesterday; the police have yet to record the DPCP's decision.
+    case = report("SX-DEMO-08", 1.5, "Deux élèves de 1re secondaire se sont échangé des photos "
+                  "qu'une troisième a fait suivre.", ["messages"], "unknown")
+    services.case_lead_assign(case=case, lead=intervener, actor=principal)
+    victim = services.student_add(case=case, actor=intervener, version=version(case),
+                                  part="victim", name="Maëlle Sureau-Blanc", age=12,
+                                  grade="1re secondaire")
+    services.entry_add(case=case, actor=intervener, version=version(case),
+                       kind="meeting_victim", happened_at=_at(1.5, 11), student=victim,
+                       notes="Rencontre avec l'élève. Personne n'a regardé d'image.")
+    services.no_device_record(case=case, actor=intervener, version=version(case),
+                              reason="not_at_school")
+    services.grid_save(case=case, actor=intervener, version=version(case),
+                       victim_age=12, relationship="friends", consent_to_creation="yes",
+                       consent_to_sharing="no", pressure_or_threats="no", adult_involved="no",
+                       recipients="1", intent_to_harm="no", school_impact="some")
+    services.police_contact_save(case=case, actor=intervener, version=version(case),
+                                 contacted_at=_at(1.5, 13), officer="Agente Julie Cormier-Héron",
+                                 police_file_number="SPSA-26-0317")
+    handoff = services.handoff_send(case=case, actor=intervener, version=version(case))
+    services.handoff_acknowledge(handoff=handoff, actor=police)
 
     # 5. Acknowledged; the DPCP qualified it impulsive; awareness meeting; support plan.
     case = report("SX-DEMO-04", 9, "Deux élèves de 4e secondaire ont échangé des photos; une "
                   "troisième les a transférées à d'autres.", ["messages"], "no")
     services.case_lead_assign(case=case, lead=intervener, actor=principal)
-    services.student_add(case=case, actor=intervener, version=version(case), part="victim",
-                         name="Camille Sorbier", age=15, grade="4e secondaire")
+    victim = services.student_add(case=case, actor=intervener, version=version(case),
+                                  part="victim", name="Camille Sorbier", age=15,
+                                  grade="4e secondaire")
+    services.entry_add(case=case, actor=intervener, version=version(case),
+                       kind="meeting_victim", happened_at=_at(9, 10), student=victim,
+                       notes="Rencontre avec l'élève et sa mère. Soutien offert.")
+    services.device_add(case=case, actor=intervener, version=version(case),
+                        description="Tablette grise", owner=victim, seized_at=_at(9, 10),
+                        seized_by="Gabriel Sureau", envelope_number="ENV-2026-011",
+                        locked_in="Coffre du bureau de la direction")
     services.grid_save(case=case, actor=intervener, version=version(case),
                        victim_age=15, relationship="couple", consent_to_creation="yes",
                        consent_to_sharing="yes", pressure_or_threats="no", adult_involved="no",

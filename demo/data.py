@@ -125,8 +125,10 @@ def demo_data_load() -> dict[str, User]:
     users = _people(orgs)
     _learning(users)
     from demo.cases import demo_cases_load
+    from demo.waiting import demo_waiting_work_load
 
     demo_cases_load(users)
+    demo_waiting_work_load(users)
     return users
 
 

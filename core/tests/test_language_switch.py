@@ -108,10 +108,10 @@ def test_after_signing_in_the_switch_still_goes_to_the_other_language(world, pre
                            headers={"accept-language": ACCEPT[accept]})
     assert response.status_code == 302
     landed = response["Location"]
-    assert landed == url_in(preferred, "training:home", [], "")
+    assert landed == url_in(preferred, "core:home", [], "")  # the person's home
     other = "fr" if preferred == "en" else "en"
     response = switch(client, page=landed, to=other, accept=ACCEPT[accept])
-    assert response["Location"] == url_in(other, "training:home", [], "")
+    assert response["Location"] == url_in(other, "core:home", [], "")
     assert client.get(response["Location"]).status_code == 200
     assert client.get("/")["Location"] == f"/{other}/"
 
