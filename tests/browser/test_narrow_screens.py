@@ -85,6 +85,7 @@ NOT_PAGES = {
     "support_done": "POST only",
     "student_reveal": "POST only (htmx swaps the name into the case page)",
     "case_lead": "POST only",
+    "case_take": "POST only",
     "case_hold": "POST only",
     "police_acknowledge": "POST only",
     "police_follow_up": "POST only",
