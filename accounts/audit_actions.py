@@ -23,6 +23,7 @@ ACTIONS = {
     "reference.changed": _("Donnée de référence modifiée"),
     "reference.deleted": _("Donnée de référence supprimée"),
     "auth.session_expired": _("Session expirée"),
+    "auth.typed_work_restored": _("Saisie rétablie après une reconnexion"),
     "auth.reauthenticated": _("Nouvelle authentification"),
     "auth.device_added": _("Second facteur ajouté"),
     "auth.device_removed": _("Second facteur retiré"),

@@ -18,20 +18,25 @@ Session state lives under the keys below; accounts.middleware ends idle and old 
 
 import datetime
 import functools
+import inspect
 import math
 import time
-from urllib.parse import urlencode
+from dataclasses import dataclass
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from accounts.models import User
 from accounts.selectors import user_has_second_factor, user_holds_case_role
+from accounts.typed_work import TYPED_WORK_SECONDS, typed_work_keep, typed_work_purge
 
 # When the person signed in (password and, if they have one, second factor): the absolute limit.
 SIGNED_IN_AT_KEY = "sexto_signed_in_at"
@@ -48,8 +53,48 @@ PENDING_LOGIN_KEY = "sexto_pending_login"
 PENDING_REAUTH_KEY = "sexto_pending_reauth"
 # Why the last session ended ("idle" or "absolute"), for the login page to say so.
 EXPIRED_KEY = "sexto_session_expired"
+# Whose session ended in this browser, and when: {"user": id, "at": time}. A form sent from
+# a page left open after that is still kept for that person (accounts.typed_work).
+ENDED_FOR_KEY = "sexto_session_ended_for"
+# Whether what the person was sending when the session ended was kept, for the login page.
+TYPED_WORK_KEPT_KEY = "sexto_typed_work_kept"
 # A password step is good for this long while the second factor is awaited.
 PENDING_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class SessionLimits:
+    """When a session ends (epoch seconds): left idle, and at the latest."""
+
+    idle_ends_at: float
+    absolute_ends_at: float
+
+    def seconds_left(self, now: float) -> tuple[float, float]:
+        return self.idle_ends_at - now, self.absolute_ends_at - now
+
+    def absolute_end_time(self) -> str:
+        """When the session ends at the latest, as a time of day in the active language."""
+        end = datetime.datetime.fromtimestamp(self.absolute_ends_at, tz=datetime.UTC)
+        return date_format(timezone.localtime(end), "TIME_FORMAT")
+
+
+def session_limits(request: HttpRequest) -> SessionLimits | None:
+    """The idle and absolute limits of this session, or None where they do not apply.
+
+    They apply to a session verified with a second factor, or of a person holding a case role
+    (accounts.middleware ends it; the pages' warning, accounts/_session_timeout.html, says when).
+    """
+    if not request.user.is_authenticated:
+        return None
+    session = request.session
+    signed_in_at = session.get(SIGNED_IN_AT_KEY)
+    seen_at = session.get(SEEN_AT_KEY)
+    if not isinstance(signed_in_at, int | float) or not isinstance(seen_at, int | float):
+        return None
+    if DEVICE_ID_SESSION_KEY not in session and not session.get(CASE_ROLE_KEY):
+        return None
+    return SessionLimits(idle_ends_at=seen_at + settings.SEXTO_IDLE_TIMEOUT_SECONDS,
+                         absolute_ends_at=signed_in_at + settings.SEXTO_ABSOLUTE_TIMEOUT_SECONDS)
 
 
 def user_needs_second_factor(user) -> bool:
@@ -118,11 +163,73 @@ def redirect_to(request: HttpRequest, url: str) -> HttpResponse:
     return redirect(url)
 
 
-def _next_for(request: HttpRequest) -> str | None:
-    # After signing in, the browser comes back with GET: a form's address would answer 405.
+def _same_site_path(request: HttpRequest, url: str) -> str | None:
+    if not url or not url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+        return None
+    parts = urlsplit(url)
+    return urlunsplit(("", "", parts.path, parts.query, "")) if parts.path else None
+
+
+def _answers_get(path: str) -> bool:
+    """Whether the view at `path` answers GET (a form's own address may take POST only)."""
+    try:
+        view = resolve(path).func
+    except Resolver404:
+        return False
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        return "get" in view_class.http_method_names and hasattr(view_class, "get")
+    # Django's require_http_methods (require_GET, require_POST...) keeps its list in the
+    # closure of the function it returns; walk the decorators down to the view.
+    while inspect.isfunction(view):
+        methods = inspect.getclosurevars(view).nonlocals.get("request_method_list")
+        if methods is not None:
+            return "GET" in methods
+        view = getattr(view, "__wrapped__", None)
+    return True
+
+
+def page_to_return_to(request: HttpRequest) -> str | None:
+    """The page to come back to after signing in again, as a path on this site.
+
+    An htmx request comes from the page that shows it (HX-Current-URL): a fragment's address
+    is no page to come back to. Otherwise a page asked for with GET is that page; a form comes
+    from the page it was on (the Referer, which the site's Referrer-Policy, same-origin, sends in
+    full), or else from its own address if that answers GET. After signing in the browser comes
+    back with GET: a POST-only address would answer 405.
+    """
+    if is_htmx(request):
+        current = _same_site_path(request, request.headers.get("HX-Current-URL", ""))
+        if current:
+            return current
     if request.method in ("GET", "HEAD"):
         return request.get_full_path()
-    return None
+    referer = _same_site_path(request, request.headers.get("Referer", ""))
+    if referer:
+        return referer
+    return request.get_full_path() if _answers_get(request.path_info) else None
+
+
+def session_ended_for(request: HttpRequest, *, within_seconds: float) -> str | None:
+    """The id of the person whose session ended in this browser less than `within_seconds` ago.
+
+    Only for keeping a form they send afterwards from a page left open: it opens nothing.
+    """
+    ended = request.session.get(ENDED_FOR_KEY)
+    if not isinstance(ended, dict) or not isinstance(ended.get("at"), int | float):
+        return None
+    if not 0 <= time.time() - ended["at"] <= within_seconds:
+        return None
+    return ended.get("user")
+
+
+def session_ended(request: HttpRequest, *, reason: str) -> None:
+    """Sign the person out because their session ran out; the new, anonymous session says why
+    (to the login page) and for whom (to keep a form sent afterwards from a page left open)."""
+    user_id = str(request.user.pk)
+    logout(request)
+    request.session[EXPIRED_KEY] = reason
+    request.session[ENDED_FOR_KEY] = {"user": user_id, "at": time.time()}
 
 
 def second_factor_required(view):
@@ -131,14 +238,21 @@ def second_factor_required(view):
     - anonymous: the login page, with `next`;
     - no authenticator app or passkey yet: the security page to add one, with `next`;
     - not verified in this session: the second-factor page, with `next`.
-    htmx requests get the same destinations through HX-Redirect.
+    htmx requests get the same destinations through HX-Redirect. A form sent to such a view
+    from a page whose session has ended is kept (accounts.typed_work) for its author, and
+    `next` is the page it was on.
     """
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
         if session_is_verified(request):
             return view(request, *args, **kwargs)
-        next_url = _next_for(request)
+        if request.method == "POST":
+            owner_id = (request.user.pk if request.user.is_authenticated
+                        else session_ended_for(request, within_seconds=TYPED_WORK_SECONDS))
+            if owner_id is not None and typed_work_keep(request, owner_id=owner_id):
+                request.session[TYPED_WORK_KEPT_KEY] = True
+        next_url = page_to_return_to(request)
         if not request.user.is_authenticated:
             return redirect_to(request, url_with_next(resolve_url(settings.LOGIN_URL), next_url))
         if not user_has_second_factor(request.user):
@@ -157,6 +271,8 @@ def mark_signed_in(request: HttpRequest, *, with_second_factor: bool = False) ->
     session[SIGNED_IN_AT_KEY] = now
     session[SEEN_AT_KEY] = now
     session[CASE_ROLE_KEY] = user_holds_case_role(request.user)
+    session.pop(ENDED_FOR_KEY, None)
+    typed_work_purge()
     if with_second_factor:
         session[REAUTH_AT_KEY] = now
 

@@ -7,18 +7,26 @@ why. Other sessions only keep their timestamps up to date.
 
 The session is written only when something changes: the last-seen time is refreshed when it is
 more than accounts.mfa.SEEN_REFRESH_SECONDS old, so an idle limit can come up to that much early.
+
+A form sent just as the session ends is kept for its author (accounts.typed_work), and the login
+page comes back to the page it was on. The pages' warning asks how long is left
+(accounts:session_status): that request neither counts as activity nor ends the session.
 """
 
 import time
-from urllib.parse import urlsplit, urlunsplit
 
-from django.conf import settings
-from django.contrib.auth import logout
+from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import reverse
-from django_otp import DEVICE_ID_SESSION_KEY
 
 from accounts import mfa
+from accounts.typed_work import typed_work_keep
 from audit.services import record
+
+
+def _csrf_passes(request) -> bool:
+    # This middleware runs before the views' CSRF check: a form posted from another site must
+    # not be kept and later shown as the person's own.
+    return CsrfViewMiddleware(lambda _request: None).process_view(request, None, (), {}) is None
 
 
 class SessionPolicyMiddleware:
@@ -45,10 +53,14 @@ class SessionPolicyMiddleware:
             session[mfa.SEEN_AT_KEY] = now
             session[mfa.CASE_ROLE_KEY] = mfa.user_needs_second_factor(request.user)
             return None
-        if DEVICE_ID_SESSION_KEY in session or session.get(mfa.CASE_ROLE_KEY):
-            if now - signed_in_at > settings.SEXTO_ABSOLUTE_TIMEOUT_SECONDS:
+        if request.path_info == reverse("accounts:session_status"):
+            # A page asking how long is left: the answer must not change it.
+            return None
+        limits = mfa.session_limits(request)
+        if limits is not None:
+            if now > limits.absolute_ends_at:
                 return self._expire(request, "absolute")
-            if now - seen_at > settings.SEXTO_IDLE_TIMEOUT_SECONDS:
+            if now > limits.idle_ends_at:
                 return self._expire(request, "idle")
         if now - seen_at > mfa.SEEN_REFRESH_SECONDS:
             session[mfa.SEEN_AT_KEY] = now
@@ -58,15 +70,13 @@ class SessionPolicyMiddleware:
 
     def _expire(self, request, reason: str):
         user = request.user
+        kept = (request.method == "POST" and _csrf_passes(request)
+                and typed_work_keep(request, owner_id=user.pk))
+        data = {"reason": reason, "typed_work_kept": True} if kept else {"reason": reason}
         record(action="auth.session_expired", actor=user, target=user, request=request,
-               data={"reason": reason})
-        next_url = request.get_full_path() if request.method in ("GET", "HEAD") else None
-        if mfa.is_htmx(request):
-            # A fragment's address is no page to come back to; the page showing it is.
-            current = urlsplit(request.headers.get("HX-Current-URL", ""))
-            same_site = current.netloc == request.get_host() and current.path
-            next_url = urlunsplit(("", "", current.path, current.query, "")) if same_site else None
-        logout(request)
-        # The new, anonymous session tells the login page why.
-        request.session[mfa.EXPIRED_KEY] = reason
+               data=data)
+        next_url = mfa.page_to_return_to(request)
+        mfa.session_ended(request, reason=reason)
+        if kept:
+            request.session[mfa.TYPED_WORK_KEPT_KEY] = True
         return mfa.redirect_to(request, mfa.url_with_next(reverse("accounts:login"), next_url))

@@ -348,3 +348,29 @@ class SecondFactorLock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.failures}"
+
+
+class KeptForm(BaseModel):
+    """A form someone sent as their session ended, kept until they sign in again to see it
+    restored (accounts.typed_work).
+
+    Personal information: yes (whatever the person typed, in the case tool the facts of an
+    incident and students' names), encrypted with a key derived from SECRET_KEY; the person it
+    belongs to, the form's address. Deleted when given back, or within minutes of its expiry
+    (TYPED_WORK_SECONDS, 10 minutes).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    # The form's address, in the default language (the page may come back in the other).
+    action = models.CharField(max_length=2000)
+    # Fernet token of {"user", "action", "fields"}: never the text in clear.
+    ciphertext = models.TextField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("formulaire conservé")
+        verbose_name_plural = _("formulaires conservés")
+        indexes = [models.Index(fields=["user", "action"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.action}"

@@ -3,7 +3,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from accounts import security_views, views
+from accounts import security_views, session_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -39,6 +39,9 @@ urlpatterns = [
     path(_("compte/securite/<str:kind>/<int:device_id>/retirer/"),
          security_views.device_remove, name="device_remove"),
     path(_("compte/pause/"), security_views.quick_hide, name="quick_hide"),
+    path(_("compte/session/etat/"), session_views.session_status, name="session_status"),
+    path(_("compte/session/rester-connecte/"), session_views.session_keep_alive,
+         name="session_keep_alive"),
     path(_("compte/"), views.profile, name="profile"),
     path(_("compte/ecole/"), views.join_request_new, name="join_request_create"),
     path(_("personnes/"), views.people, name="people"),

@@ -169,6 +169,8 @@ class LoginView(auth_views.LoginView):
         context = super().get_context_data(**kwargs)
         # Set by accounts.middleware when it ended the previous session; said once.
         context["session_expired"] = self.request.session.pop(mfa.EXPIRED_KEY, None)
+        context["typed_work_kept"] = self.request.session.pop(mfa.TYPED_WORK_KEPT_KEY, False)
+        context["typed_work_minutes"] = mfa.TYPED_WORK_SECONDS // 60
         context["idle_minutes"] = settings.SEXTO_IDLE_TIMEOUT_SECONDS // 60
         context["absolute_hours"] = settings.SEXTO_ABSOLUTE_TIMEOUT_SECONDS // 3600
         return context

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.mfa import reauth_url, reauthenticated_recently, second_factor_required
 from accounts.models import Membership, Organisation, Role
 from accounts.services import role_grant, role_revoke
+from accounts.typed_work import typed_work_restored_form
 from audit.actions import action_label
 from audit.selectors import events_for_target
 from cases import forms, selectors, services
@@ -106,7 +107,12 @@ def case_report(request: HttpRequest) -> HttpResponse:
     roles = require_roles(request, allowed=lambda r: bool(r.report_schools))
     schools = list(Organisation.objects.filter(pk__in=roles.report_schools).order_by("name"))
     choices = [(str(s.pk), s.name) for s in schools]
-    form = forms.ReportForm(request.POST or None, schools=choices)
+    if request.method == "POST":
+        form = forms.ReportForm(request.POST, schools=choices)
+    else:
+        # An account typed as the session ended comes back, unsaved (accounts.typed_work).
+        form = typed_work_restored_form(request, forms.ReportForm(schools=choices),
+                                        action=request.path)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         school = next(s for s in schools if str(s.pk) == data["school"])
@@ -433,7 +439,9 @@ def case_step(request: HttpRequest, case_id, step: str) -> HttpResponse:
         status = 400
     else:
         initial = {"version": case.version, **definition.initial(request, case)}
-        form = definition.form(initial=initial, **kwargs)
+        # What was typed as the session ended comes back, unsaved (accounts.typed_work).
+        form = typed_work_restored_form(request, definition.form(initial=initial, **kwargs),
+                                        action=request.path)
     return render(request, "cases/case_step.html", {
         "case": case, "step": definition, "form": form, "progress": case_progress(case),
         **definition.context(request, case, form),
@@ -616,9 +624,12 @@ def _police_page(request: HttpRequest, case: Case, *, follow_up_form=None, share
     return render(request, "cases/police_handoff.html", {
         "case": case, "handoff": handoff,
         "doc": handoff_document(handoff=handoff, language=get_language()),
-        "follow_up_form": follow_up_form or forms.FollowUpForm(
-            instance=handoff_follow_up(handoff)),
-        "share_form": share_form or forms.ShareForm(), "shared": list(handoff.shared.all()),
+        "follow_up_form": follow_up_form or typed_work_restored_form(
+            request, forms.FollowUpForm(instance=handoff_follow_up(handoff)),
+            action=reverse("cases:police_follow_up", args=[case.pk])),
+        "share_form": share_form or typed_work_restored_form(
+            request, forms.ShareForm(), action=reverse("cases:police_share", args=[case.pk])),
+        "shared": list(handoff.shared.all()),
     }, status=status)
 
 
