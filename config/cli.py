@@ -10,9 +10,22 @@ def main(argv: list[str] | None = None) -> None:
     if len(argv) > 1 and argv[1] == "demo":
         _prepare_demo_environment(argv[2:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # Tells the settings that a person typed a command (config/settings.py DEMO_CONFIGURATION).
+    os.environ["SEXTO_COMMAND_LINE"] = "1"
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(argv)
+    try:
+        if settings.DEMO_CONFIGURATION:
+            print("sexto: no configuration given: using the demo's (DEBUG=1, "
+                  f"{settings.DATABASES['default']['NAME']}, email to the console).",
+                  file=sys.stderr)
+        execute_from_command_line(argv)
+    except ImproperlyConfigured as error:
+        # A configuration missing or wrong: what to set, in one line, never a traceback.
+        print(f"sexto: {error}", file=sys.stderr)
+        sys.exit(2)
 
 
 def _prepare_demo_environment(args: list[str]) -> None:

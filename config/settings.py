@@ -14,12 +14,24 @@ from config.env import env_bool, env_int, env_list, env_secret, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("SEXTO_VAR_DIR", str(BASE_DIR / "var")))
 
-DEBUG = env_bool("DEBUG", False)
+# With no configuration at all, the `sexto` command (config/cli.py says it is the caller) runs
+# on the demo's configuration once `sexto demo` has prepared its database in this checkout:
+# DEBUG, that database, email to the console. Any configuration given wins, and a server
+# (gunicorn, WSGI) never falls back to it.
+DEMO_CONFIGURATION = (
+    env_bool("SEXTO_COMMAND_LINE", False)
+    and not any(env_str(name) for name in ("DEBUG", "SECRET_KEY", "SECRET_KEY_FILE",
+                                             "DATABASE_URL"))
+    and (VAR_DIR / "sexto.sqlite3").exists()
+)
+DEBUG = env_bool("DEBUG", DEMO_CONFIGURATION)
 # A development-only key is accepted only when DEBUG is on; the deploy check refuses it.
 SECRET_KEY = env_secret("SECRET_KEY") or ("insecure-dev-key-only-for-debug" if DEBUG else "")
 if not SECRET_KEY:
     # Sessions, reset links and the audit chain depend on it: never start without one.
-    raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) must be set when DEBUG is off.")
+    raise ImproperlyConfigured(
+        "SECRET_KEY (or SECRET_KEY_FILE) must be set when DEBUG is off; for the demo, run "
+        "`uv run sexto demo` first.")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -177,7 +189,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+                        if DEMO_CONFIGURATION else
+                        "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")

@@ -13,6 +13,8 @@ tested in subprocesses (config/tests/test_deploy_check.py).
 import os
 import tempfile
 
+import pytest
+
 os.environ.setdefault("DEBUG", "1")
 # Nothing a test run writes (the demo's signing keyring, collected files) lands in the
 # checkout's var/: each run gets its own folder.
@@ -23,3 +25,29 @@ os.environ.setdefault("SEXTO_SIGNING_KEYS_FILE",
                       os.path.join(os.environ["SEXTO_VAR_DIR"], "signing-keys.json"))
 # Case content is encrypted with keys from the environment; the run has its own throwaway key.
 os.environ.setdefault("SEXTO_CASE_KEYS", "YKB1Q2cN3yK0pq9qXzY8sJm6mF4w8Hq4sQm3cWm2e0o=")
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only", action="store_true",
+        help="Run only the tests that use the database (CI's second pass, on PostgreSQL: "
+             "the others, browser tests included, already ran on SQLite).")
+
+
+@pytest.hookimpl(trylast=True)  # after the hooks that mark browser tests (tests/browser)
+def pytest_collection_modifyitems(config, items):
+    """With --database-tests-only, leave out what does not depend on the database: tests
+    without the database fixtures, and browser tests (they drive the same views, already
+    run on SQLite, and take most of a pass's time)."""
+    if not config.getoption("--database-tests-only"):
+        return
+    kept, left = [], []
+    for item in items:
+        uses_database = bool(item.get_closest_marker("django_db")) or bool(
+            {"db", "transactional_db", "django_db_reset_sequences"} & set(
+                getattr(item, "fixturenames", ())))
+        browser = bool(item.get_closest_marker("browser"))
+        (kept if uses_database and not browser else left).append(item)
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept

@@ -38,3 +38,43 @@ def test_installed_console_script_runs():
     )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def _bare_environment(var_dir: Path) -> dict:
+    """A newcomer's shell: none of the configuration variables, this run's var/ folder."""
+    configured = {"DEBUG", "SECRET_KEY", "SECRET_KEY_FILE", "DATABASE_URL", "EMAIL_BACKEND",
+                  "SEXTO_SIGNING_KEYS_FILE", "SEXTO_CASE_KEYS", "DJANGO_SETTINGS_MODULE"}
+    env = {name: value for name, value in os.environ.items() if name not in configured}
+    env["SEXTO_VAR_DIR"] = str(var_dir)
+    return env
+
+
+def _sexto(*args, env) -> subprocess.CompletedProcess:
+    script = Path(sys.executable).parent / "sexto"
+    return subprocess.run(  # noqa: S603 - our own console script, fixed arguments
+        [str(script), *args], capture_output=True, text=True, env=env, timeout=120,
+        check=False)
+
+
+def test_with_no_configuration_and_no_demo_one_line_says_what_to_set(tmp_path):
+    result = _sexto("check", env=_bare_environment(tmp_path))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "sexto: SECRET_KEY (or SECRET_KEY_FILE) must be set when DEBUG is off; for the demo, "
+        "run `uv run sexto demo` first."]
+
+
+def test_after_the_demo_commands_run_on_its_configuration_and_say_so(tmp_path):
+    import sqlite3
+
+    sqlite3.connect(tmp_path / "sexto.sqlite3").close()  # the demo's database is there
+    env = _bare_environment(tmp_path)
+    result = _sexto("check", env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines()[0].startswith(
+        "sexto: no configuration given: using the demo's (DEBUG=1, ")
+    assert "System check identified no issues" in result.stdout
+    # Any configuration given wins: never the demo's behind an operator's back.
+    result = _sexto("check", env={**env, "DEBUG": "0"})
+    assert result.returncode == 2 and "using the demo" not in result.stderr

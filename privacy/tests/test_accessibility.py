@@ -56,7 +56,7 @@ def test_register_pages(page, live_server, browser_errors, world, privacy, incid
     # The form sent back with errors: every message sits with its field.
     _check(page, _url(language, "incident_create"), browser_errors)
     page.get_by_role("button", name=SAVE[language], exact=True).click()
-    expect(page.locator("[role=alert]")).to_be_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     expect(page.locator("#id_circumstances_error")).to_be_visible()
     expect(page.locator("#id_circumstances")).to_have_attribute("aria-invalid", "true")
     assert_accessible(page)

@@ -102,7 +102,7 @@ def test_typed_work_survives_an_expired_session(request, live_server, transactio
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Noter une rencontre ou un soutien offert")
     expect(page.locator("#session-timeout")).to_be_hidden()
-    page.get_by_label("Étape").select_option("meeting_victim")
+    page.get_by_label("Étape", exact=True).select_option("meeting_victim")
     page.get_by_label("Date et heure").fill(_when(0.5))
     notes = page.get_by_label("Ce qui a été dit et fait")
     notes.fill(NOTE)
@@ -128,7 +128,7 @@ def test_typed_work_survives_an_expired_session(request, live_server, transactio
         "Votre session avait pris fin : ce que vous aviez écrit est rétabli ci-dessous. "
         "Relisez-le, puis enregistrez.")
     expect(notes).to_have_value(NOTE)  # as she typed it
-    expect(page.get_by_label("Étape")).to_have_value("meeting_victim")
+    expect(page.get_by_label("Étape", exact=True)).to_have_value("meeting_victim")
     if javascript:
         assert_accessible(page)
     assert Entry.objects.count() == entries
