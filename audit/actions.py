@@ -8,10 +8,9 @@ entry of the log, and every access log shown to a principal, reads in words in b
 
 from __future__ import annotations
 
-from importlib import import_module
-
-from django.apps import apps
 from django.utils.functional import Promise
+
+from core.discovery import app_modules
 
 _ACTIONS: dict[str, Promise | str] = {}
 
@@ -28,15 +27,8 @@ def register(actions: dict[str, Promise | str], *, module: str = "") -> None:
 
 
 def autodiscover() -> None:
-    """Import `<app>.audit_actions` of every installed app that has one."""
-    for app_config in apps.get_app_configs():
-        name = f"{app_config.name}.audit_actions"
-        try:
-            module = import_module(name)
-        except ModuleNotFoundError as error:
-            if error.name != name:
-                raise
-            continue
+    """Register the ACTIONS of every installed app's `audit_actions` module."""
+    for name, module in app_modules("audit_actions").items():
         register(module.ACTIONS, module=name)
 
 

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import import_module
 
-from django.apps import apps
 from django.http import HttpRequest
+
+from core.discovery import app_modules
 
 
 @dataclass(frozen=True)
@@ -58,19 +58,8 @@ _providers: dict[str, PanelProvider] | None = None
 
 def autodiscover() -> dict[str, PanelProvider]:
     """`panels` of `<app>.home` for every installed app that has one, by module name."""
-    found: dict[str, PanelProvider] = {}
-    for app_config in apps.get_app_configs():
-        name = f"{app_config.name}.home"
-        if name == __name__:
-            continue  # this registry
-        try:
-            module = import_module(name)
-        except ModuleNotFoundError as error:
-            if error.name != name:
-                raise
-            continue
-        found[name] = module.panels
-    return found
+    return {name: module.panels for name, module in app_modules("home").items()
+            if name != __name__}  # this registry itself
 
 
 def providers() -> dict[str, PanelProvider]:
