@@ -148,6 +148,14 @@ def test_no_impact_on_the_school_directs_the_family_to_the_police(new_page, peop
     principal = new_person(new_page, visit)
     sign_in(principal, w.principal, w.password, w.devices[w.principal.pk])
     open_case(principal, reference)
+    # Two pages no other journey shows, checked on the way: the report's edit form and the
+    # step that says why no device is seized.
+    step(principal, "Modifier la déclaration", "Déclaration")
+    visit.check(principal)
+    principal.get_by_role("link", name=f"Retour au dossier {reference}").click()
+    step(principal, "Aucun appareil à saisir", "Aucun appareil à saisir")
+    visit.check(principal)
+    principal.get_by_role("link", name=f"Retour au dossier {reference}").click()
     step(principal, "Diriger la famille vers la police et fermer le volet de l'école",
          "Aucun impact direct sur le milieu scolaire")
     visit.check(principal)
