@@ -25,7 +25,11 @@ ABSOLUTE_WARNING_SECONDS = 300
 @register.inclusion_tag("accounts/_session_timeout.html", takes_context=True)
 def session_timeout(context) -> dict:
     request = context.get("request")
-    limits = mfa.session_limits(request) if hasattr(request, "user") else None
+    # A page drawn without the signed-in person (the 500 page, which must not touch the
+    # database) has no session to warn about.
+    if context.get("user") is None or not hasattr(request, "user"):
+        return {"limits": None}
+    limits = mfa.session_limits(request)
     if limits is None:
         return {"limits": None}
     idle_left, absolute_left = limits.seconds_left(time.time())
