@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.mfa import second_factor_required
 from audit.services import record_refusal
-from cases.access import CaseRoles, cases_for_police, cases_readable, require_roles
+from cases.access import require_roles
 from cases.charts import Bar, bar_chart
 from cases.metrics import (
     MEASURES,
@@ -40,7 +40,7 @@ from cases.metrics import (
     board_for,
     boards_for,
     case_metrics,
-    measure_cases,
+    figure_cases,
     months_between,
 )
 from cases.models import Case
@@ -252,13 +252,6 @@ class MeasureView:
     bucket_chart: SafeString
 
 
-def _board_readable(roles: CaseRoles, board: Board) -> bool:
-    """Whether the reader may open the cases behind the board's figures."""
-    if board.kind == "school":
-        return board.organisation_id in roles.case_schools
-    return board.organisation_id in roles.police_forces
-
-
 def _link_maker(board: Board, period: Period, spec: MeasureSpec, *, readable: bool):
     base = reverse("cases:dashboard_cases")
     common = {"ecole" if board.kind == "school" else "corps": str(board.organisation_id),
@@ -346,7 +339,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     boards = []
     for index, board in enumerate(boards_for(roles), start=1):
         metrics = case_metrics(board.cases(), period=period)
-        readable = _board_readable(roles, board)
+        readable = board.readable_by(roles)
         boards.append({
             "index": index, "name": board.name, "metrics": metrics,
             "open_rows": [(labels[status], n) for status, n in metrics.open_by_status.items()],
@@ -419,22 +412,18 @@ def dashboard_cases(request: HttpRequest) -> HttpResponse:
     kind, organisation_id = ("school", data["ecole"]) if data["ecole"] else ("force",
                                                                              data["corps"])
     board = board_for(roles, kind=kind, organisation_id=organisation_id)
-    if board is None or not _board_readable(roles, board):
+    if board is None or not board.readable_by(roles):
         # Not one of this person's boards: as if it did not exist, and written down.
         record_refusal(request=request, action="case.access_refused",
                        target_type="accounts.organisation", target_id=str(organisation_id),
                        data={"status": 404, "path_name": request.resolver_match.view_name})
         raise Http404
-    if kind == "school":
-        cases = cases_readable(roles).filter(school_id=board.organisation_id)
-        page_name = "cases:case_detail"
-    else:
-        cases = cases_for_police(roles).filter(handoff__force_id=board.organisation_id)
-        page_name = "cases:police_handoff"
+    # Each case to the page its reader may open, which audits that read.
+    page_name = "cases:case_detail" if kind == "school" else "cases:police_handoff"
     spec = MEASURES[data["mesure"]]
-    found = measure_cases(cases, spec=spec, period=data["period"], month=data.get("month"),
-                          bucket=data.get("tranche"), inconsistent=data["incoherents"]
-                          ).values("pk", "reference", "started_at", "ended_at", "hours")
+    found = figure_cases(roles, board=board, spec=spec, period=data["period"],
+                         month=data.get("month"), bucket=data.get("tranche"),
+                         inconsistent=data["incoherents"])
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -56,7 +56,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from accounts.models import Organisation
-from cases.access import CaseRoles
+from cases.access import CaseRoles, cases_for_police, cases_readable
 from cases.models import Case, SupportAction
 
 # Steps the method expects within a delay; past it, the dashboard shows the case as late.
@@ -446,6 +446,19 @@ class Board:
             return Case.objects.filter(school_id=self.organisation_id)
         return force_cases(self.organisation_id)
 
+    def readable_by(self, roles: CaseRoles) -> bool:
+        """Whether `roles` may open the cases behind the board's figures (cases.access)."""
+        if self.kind == "school":
+            return self.organisation_id in roles.case_schools
+        return self.organisation_id in roles.police_forces
+
+    def readable_cases(self, roles: CaseRoles) -> QuerySet[Case]:
+        """The board's cases among those `roles` may read: a school's, its principal's
+        (cases_readable); a force's hand-offs, its liaison officers' (cases_for_police)."""
+        if self.kind == "school":
+            return cases_readable(roles).filter(school_id=self.organisation_id)
+        return cases_for_police(roles).filter(handoff__force_id=self.organisation_id)
+
 
 def force_cases(force_id) -> QuerySet[Case]:
     """The hand-offs sent to a force: what its liaison officers read (cases_for_police)."""
@@ -467,3 +480,13 @@ def board_for(roles: CaseRoles, *, kind: str, organisation_id) -> Board | None:
     return next((board for board in boards_for(roles)
                  if board.kind == kind and str(board.organisation_id) == str(organisation_id)),
                 None)
+
+
+def figure_cases(roles: CaseRoles, *, board: Board, spec: MeasureSpec, period: Period,
+                 month: datetime.date | None = None, bucket: int | None = None,
+                 inconsistent: bool = False) -> QuerySet:
+    """The cases behind one figure of `board` that `roles` may read, as rows of their
+    reference, the two times of the measure and the hours between them: nothing else."""
+    return measure_cases(board.readable_cases(roles), spec=spec, period=period, month=month,
+                         bucket=bucket, inconsistent=inconsistent).values(
+        "pk", "reference", "started_at", "ended_at", "hours")
