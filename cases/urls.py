@@ -4,14 +4,16 @@ students and devices are named by opaque ids."""
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from cases import pdf_views, views
+from cases import dashboard_views, pdf_views, views
 
 app_name = "cases"
 urlpatterns = [
     path(_("dossiers/"), views.case_list, name="case_list"),
     path(_("dossiers/declarer/"), views.case_report, name="case_report"),
     path(_("dossiers/intervenants/"), views.interveners, name="interveners"),
-    path(_("dossiers/tableau-de-bord/"), views.dashboard, name="dashboard"),
+    path(_("dossiers/tableau-de-bord/"), dashboard_views.dashboard, name="dashboard"),
+    path(_("dossiers/tableau-de-bord/dossiers/"), dashboard_views.dashboard_cases,
+         name="dashboard_cases"),
     path(_("dossiers/conservation/"), views.retention, name="retention"),
     path(_("dossiers/<uuid:case_id>/"), views.case_detail, name="case_detail"),
     path(_("dossiers/<uuid:case_id>/etapes/<slug:step>/"), views.case_step, name="case_step"),

@@ -40,7 +40,6 @@ from cases.access import (
     handoff_follow_up,
     require_roles,
 )
-from cases.metrics import case_metrics
 from cases.models import (
     Case,
     CustodyTransfer,
@@ -723,32 +722,6 @@ def interveners(request: HttpRequest) -> HttpResponse:
         "school": school, "schools": schools, "form": form, "designated": designated,
         "unassigned": unassigned,
     })
-
-
-# --- Dashboards --------------------------------------------------------------------------
-
-
-@require_GET
-@second_factor_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    """Open cases, late steps and the kit's own measures, aggregated: no name, no content."""
-    roles = require_roles(request, allowed=lambda r: bool(r.principal_schools
-                                                          or r.police_forces))
-    groups = [
-        (school.name, Case.objects.filter(school=school))
-        for school in Organisation.objects.filter(pk__in=roles.principal_schools)
-        .order_by("name")
-    ] + [
-        (force.name, Case.objects.filter(handoff__force=force, handoff__sent_at__isnull=False))
-        for force in Organisation.objects.filter(pk__in=roles.police_forces).order_by("name")
-    ]
-    labels = dict(Case.Status.choices)
-    boards = []
-    for name, cases in groups:
-        metrics = case_metrics(cases)
-        open_rows = [(labels[status], n) for status, n in metrics.open_by_status.items()]
-        boards.append((name, metrics, open_rows))
-    return render(request, "cases/dashboard.html", {"boards": boards})
 
 
 # --- Retention: the schedule and the destruction register ----------------------------------

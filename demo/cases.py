@@ -190,6 +190,11 @@ def demo_cases_load(users: dict[str, User]) -> None:
                                  police_file_number="SPSA-26-0288")
     handoff = services.handoff_send(case=case, actor=intervener, version=version(case))
     services.handoff_acknowledge(handoff=handoff, actor=police)
+    # Sent and received nine days ago, as the rest of this case's times say (the tool stamps
+    # them when they happen: here, when the demo is built).
+    PoliceHandoff.objects.filter(pk=handoff.pk).update(sent_at=_at(9, 12),
+                                                       acknowledged_at=_at(9, 14))
+    handoff.refresh_from_db()
     services.follow_up_save(handoff=handoff, actor=police, qualification="impulsive",
                             qualified_at=_at(8, 9), outcome="awareness",
                             awareness_meeting_on=_at(5).date(),

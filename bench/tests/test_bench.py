@@ -88,3 +88,18 @@ def test_purge_figure_destroys_every_expired_case_beside_a_plain_delete(tmp_path
     # Closed cases are a part of the 500 made for each measure, about the same part each time.
     assert 0 < figure["details"]["cases_destroyed"] < 500
     assert 0 < figure["details"]["baseline_cases"] < 500
+
+
+def test_dashboard_figures_are_p95_over_http_beside_the_small_baseline(tmp_path):
+    result = _bench(tmp_path, "--only", "dashboard_pages", "--json")
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)["figures"]
+    assert set(figures) == {"dashboard_principal_p95_ms", "dashboard_police_p95_ms"}
+    for name, figure in figures.items():
+        assert figure["value"] > 0 and figure["baseline_value"] > 0, name
+        assert figure["baseline"] == name.replace("_p95_ms", "_p95_ms_at_1000_cases")
+        assert figure["details"]["cases"] == 5_000
+        # The boards of the large set hold far more cases than the small set's.
+        for board in ("cases_in_school", "handoffs_to_force"):
+            assert (figure["details"][board]
+                    > 4 * figure["details"]["baseline_details"][board]), board

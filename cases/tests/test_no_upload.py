@@ -53,7 +53,7 @@ def targets(cw):
     for name in MATRIX:
         pattern_args = {
             "case_list": [], "case_report": [], "interveners": [], "dashboard": [],
-            "retention": [],
+            "dashboard_cases": [], "retention": [],
             "case_step": [case.pk, "grid"], "custody_transfer": [case.pk, some_id],
             "custody_acknowledge": [case.pk, some_id], "support_done": [case.pk, some_id],
             "student_reveal": [case.pk, some_id], "student_chronology": [case.pk, some_id],
