@@ -186,3 +186,26 @@ def test_no_device_to_seize_is_a_step_done_with_its_reason(cw):
     assert response.status_code == 302
     device = next(s for s in case_progress(fresh(case)).steps if s.slug == "device")
     assert device.state == DONE and device.note == "L'appareil n'est pas à l'école"
+
+
+def test_a_late_receipt_is_the_next_thing_to_see_to_without_a_button(cw):
+    # The police's move, late: the school is told to call them; there is no page to open.
+    case = handed_off_case(cw)
+    from cases.models import PoliceHandoff
+
+    PoliceHandoff.objects.filter(case=case).update(
+        sent_at=timezone.now() - datetime.timedelta(hours=30))
+    services.case_lead_assign(case=case, lead=cw.intervener, actor=cw.principal)
+    services.entry_add(case=case, actor=cw.intervener, version=fresh(case).version,
+                       kind="meeting_victim", happened_at=timezone.now(), notes="Rencontre.",
+                       student=None)
+    services.no_device_record(case=case, actor=cw.intervener, version=fresh(case).version,
+                              reason="not_at_school")
+    services.support_action_add(case=case, actor=cw.intervener, version=fresh(case).version,
+                                kind="action", resource="", description="Suivi", due_on=None)
+    page = html.unescape(verified_client(cw.intervener).get(
+        reverse("cases:case_detail", args=[case.pk])).content.decode())
+    action = page[page.index('class="next-action'):page.index('aria-label="Étapes de la')]
+    assert "Étape suivante : Réception confirmée par la police" in action
+    assert "Appelez le corps de police." in action
+    assert "button primary" not in action
