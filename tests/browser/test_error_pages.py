@@ -40,10 +40,9 @@ def check(page: Page, path: str, status: int, language: str) -> None:
 
 
 def expected_console_error(browser_errors: list[str], status: int) -> None:
-    """Chromium logs the page's own error status in the console; that one is expected."""
-    refused = [e for e in browser_errors if f"status of {status}" in e]
-    assert refused, browser_errors
-    for error in refused:
+    """Chromium may log the page's own error status in the console (whether it does, for a
+    document, varies from run to run): that one is expected; any other error is not."""
+    for error in [e for e in browser_errors if f"status of {status}" in e]:
         browser_errors.remove(error)
 
 
@@ -110,4 +109,5 @@ def test_a_form_refused_by_the_csrf_check_explains_and_leads_back(page, browser_
     expect(page.locator("html")).to_have_attribute("lang", other)
     with translation.override(other):
         assert page.url.endswith(reverse("accounts:login"))
+    expected_console_error(browser_errors, 403)  # the console may report it only now
     assert browser_errors == []

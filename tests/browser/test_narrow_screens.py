@@ -65,6 +65,9 @@ PAGES: list[tuple[str, str, str | None, str | None]] = [
     ("interveners", "principal", None, None),
     ("dashboard", "principal", None, None),
     ("dashboard", "police", None, None),
+    # The cases behind a figure of each board (the "step" slot holds the measure).
+    ("dashboard_cases", "principal", None, "contact"),
+    ("dashboard_cases", "police", None, "decision"),
     ("retention", "privacy_officer", None, None),
     # The case page as each reader sees it: the whole file, the report, the metadata.
     *[("case_detail", role, state, None)
@@ -170,6 +173,11 @@ def scene(cw):  # noqa: F811 - the fixture imported above
 
 def page_path(w, name: str, state: str | None, step: str | None) -> str:
     """The French path of one row of PAGES."""
+    if name == "dashboard_cases":
+        board = (f"ecole={w.school.pk}" if step == "contact"
+                 else f"corps={w.force_ok.pk}")
+        with translation.override("fr"):
+            return f"{reverse('cases:dashboard_cases')}?{board}&mesure={step}"
     arguments = dict(w.arguments)
     case = w.cases[state or "in_progress"]
     arguments["case_id"] = case.pk
