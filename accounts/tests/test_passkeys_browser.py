@@ -86,6 +86,9 @@ def test_passkey_enrolment_and_sign_in(page, world, browser_errors):
     assert len(credentials["credentials"]) == 1
     assert credentials["credentials"][0]["isResidentCredential"] is True
     page.get_by_role("link", name="J'ai noté mes codes, continuer").click()
+    # Landed on her home (the codes page has the same button: wait for the new page first).
+    expect(page).to_have_title(re.compile("^Mon accueil"))
+    page.wait_for_load_state()  # its scripts (deferred) listen for the keys from here
 
     # 4. The session is verified: the quick-hide control, by keyboard (Escape twice).
     hide = page.get_by_role("button", name=re.compile("^Masquer l'écran"))
