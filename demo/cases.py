@@ -47,7 +47,11 @@ def _second_factors(users: dict[str, User]) -> None:
 
 
 def _at(days: float, hour: int = 10) -> datetime.datetime:
+    """`hour` o'clock on the day `days` ago; less than a day ago, `days` ago to the minute
+    (today's 10:00 may still be to come, and nothing is ever dated in the future)."""
     moment = timezone.localtime() - datetime.timedelta(days=days)
+    if days < 1:
+        return moment.replace(second=0, microsecond=0)
     return moment.replace(hour=hour, minute=0, second=0, microsecond=0)
 
 

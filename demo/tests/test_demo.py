@@ -98,3 +98,16 @@ def test_demo_holds_cases_at_every_step_and_prints_the_totp_secrets():
     destruction = DestructionRecord.objects.get()
     assert not Case.objects.filter(pk=destruction.case_id_destroyed).exists()
     assert (destruction.what, destruction.kept_days) == ("case", 730)
+
+
+def test_demo_times_are_never_in_the_future_whatever_the_hour():
+    # The demo is built at any hour: "10:00, 0.1 day ago" must not be today's 10:00 still to
+    # come at 2 in the morning (the case tool refuses any time in the future).
+    from django.utils import timezone
+
+    from demo.cases import _at
+
+    now = timezone.localtime()
+    for days in (0.05, 0.1, 0.5, 0.99, 1, 1.5, 2, 9):
+        for hour in (0, 9, 10, 15, 23):
+            assert _at(days, hour) <= now, (days, hour)
