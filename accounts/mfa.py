@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
@@ -32,6 +33,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from accounts.models import User
@@ -45,6 +47,9 @@ SEEN_AT_KEY = "sexto_seen_at"
 SEEN_REFRESH_SECONDS = 30
 # Whether the person holds a case role, kept with SEEN_AT_KEY (checked again at each refresh).
 CASE_ROLE_KEY = "sexto_case_role"
+# Whether the person has an authenticator app or a passkey, likewise: a session not verified
+# with it opens nothing (second_factor_owed).
+HAS_SECOND_FACTOR_KEY = "sexto_has_second_factor"
 # The last time the person typed their password and second factor again.
 REAUTH_AT_KEY = "sexto_reauth_at"
 # Password accepted, second factor awaited: {"user": id, "backend": path, "at": time}.
@@ -262,6 +267,72 @@ def second_factor_required(view):
     return wrapper
 
 
+def _answer_the_second_factor_first(request: HttpRequest) -> HttpResponse:  # pragma: no cover
+    raise AssertionError("second_factor_required runs its view only for verified sessions")
+
+
+# What a session that owes its second factor may still reach: the second-factor step itself
+# (and its passkey challenge), signing out, the quick-hide page, the session-status request
+# every page makes, and the language switch. Everything else sends the person to the step.
+_OWED_SECOND_FACTOR_ALLOWS = {
+    "accounts:second_factor", "accounts:second_factor_passkey_options", "accounts:logout",
+    "accounts:quick_hide", "accounts:session_status", "set_language",
+}
+
+
+def second_factor_owed(request: HttpRequest) -> HttpResponse | None:
+    """Where to send a signed-in person who has a second factor but whose session was not
+    verified with it; None when the session may go on.
+
+    The one place (accounts.middleware calls it on every request) that keeps a password alone
+    from opening anything to someone who has a second factor: whichever way such a session came
+    about (a sign-in form that logs in before the second step, a device added from another
+    session, a session older than this rule), every page but those above answers as
+    second_factor_required does: the second-factor page, with `next`. Whether the person has a
+    second factor is kept in the session with SEEN_AT_KEY and read again at each refresh
+    (accounts.middleware), so a device added elsewhere counts within SEEN_REFRESH_SECONDS.
+    """
+    if not request.user.is_authenticated or session_is_verified(request):
+        return None
+    has_second_factor = request.session.get(HAS_SECOND_FACTOR_KEY)
+    if not isinstance(has_second_factor, bool):
+        has_second_factor = user_has_second_factor(request.user)
+        request.session[HAS_SECOND_FACTOR_KEY] = has_second_factor
+    if not has_second_factor:
+        return None
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        match = None
+    if match is not None and match.view_name in _OWED_SECOND_FACTOR_ALLOWS:
+        return None
+    return second_factor_required(_answer_the_second_factor_first)(request)
+
+
+def reauthentication_required(view):
+    """Let a change that hands out power run only after a fresh re-authentication.
+
+    Granting or removing a role, accepting a join request, unlocking or resetting someone's
+    second factor: whoever does these can open case files to anyone, so a session left open
+    must not be enough. The rule is the one of revealing a name or exporting: a session
+    verified with a second factor (second_factor_required) and a re-authentication, password
+    and second factor, in the last settings.SEXTO_REAUTH_SECONDS. A page showing the form (GET,
+    HEAD) needs the second factor only; a form sent without a fresh re-authentication changes
+    nothing, and the person is sent to re-authenticate, then back to the page it was on.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if request.method in ("GET", "HEAD", "OPTIONS") or reauthenticated_recently(request):
+            return view(request, *args, **kwargs)
+        messages.error(request, _("Confirmez d'abord votre identité : votre dernière "
+                                  "vérification date de plus de quelques minutes."))
+        back = page_to_return_to(request) or resolve_url(settings.LOGIN_REDIRECT_URL)
+        return redirect_to(request, reauth_url(back))
+
+    return second_factor_required(wrapper)
+
+
 # --- Session bookkeeping (used by the accounts views and middleware) ------------------------
 
 
@@ -271,6 +342,7 @@ def mark_signed_in(request: HttpRequest, *, with_second_factor: bool = False) ->
     session[SIGNED_IN_AT_KEY] = now
     session[SEEN_AT_KEY] = now
     session[CASE_ROLE_KEY] = user_holds_case_role(request.user)
+    session[HAS_SECOND_FACTOR_KEY] = with_second_factor or user_has_second_factor(request.user)
     session.pop(ENDED_FOR_KEY, None)
     typed_work_purge()
     if with_second_factor:

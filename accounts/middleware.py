@@ -8,6 +8,9 @@ why. Other sessions only keep their timestamps up to date.
 The session is written only when something changes: the last-seen time is refreshed when it is
 more than accounts.mfa.SEEN_REFRESH_SECONDS old, so an idle limit can come up to that much early.
 
+Whoever has a second factor gets nothing from a session not verified with it: every page but the
+second-factor step sends them there (accounts.mfa.second_factor_owed).
+
 A form sent just as the session ends is kept for its author (accounts.typed_work), and the login
 page comes back to the page it was on. The pages' warning asks how long is left
 (accounts:session_status): that request neither counts as activity nor ends the session.
@@ -36,7 +39,8 @@ class SessionPolicyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self._expired_response(request) or self.get_response(request)
+        return (self._expired_response(request) or mfa.second_factor_owed(request)
+                or self.get_response(request))
 
     def _expired_response(self, request):
         if not request.user.is_authenticated:
@@ -52,6 +56,7 @@ class SessionPolicyMiddleware:
                 signed_in_at, int | float) else now
             session[mfa.SEEN_AT_KEY] = now
             session[mfa.CASE_ROLE_KEY] = mfa.user_needs_second_factor(request.user)
+            session.pop(mfa.HAS_SECOND_FACTOR_KEY, None)  # mfa.second_factor_owed reads it anew
             return None
         if request.path_info == reverse("accounts:session_status"):
             # A page asking how long is left: the answer must not change it.
@@ -64,8 +69,10 @@ class SessionPolicyMiddleware:
                 return self._expire(request, "idle")
         if now - seen_at > mfa.SEEN_REFRESH_SECONDS:
             session[mfa.SEEN_AT_KEY] = now
-            # A role granted or taken away applies from here.
+            # A role granted or taken away applies from here; so does a second factor added
+            # from another session (mfa.second_factor_owed reads it anew).
             session[mfa.CASE_ROLE_KEY] = mfa.user_needs_second_factor(request.user)
+            session.pop(mfa.HAS_SECOND_FACTOR_KEY, None)
         return None
 
     def _expire(self, request, reason: str):

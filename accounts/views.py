@@ -328,6 +328,11 @@ def _people_page(request: HttpRequest, organisations, *, grant_form=None) -> Htt
         groups.setdefault(membership.organisation, []).append(membership)
     platform_admin = user_is_platform_admin(request.user)
     return render(request, "accounts/people.html", {
+        # Its changes ask for a fresh re-authentication (mfa.reauthentication_required): the
+        # page says so before a form is sent in vain.
+        "reauthenticated": mfa.reauthenticated_recently(request),
+        "reauth_url": mfa.reauth_url(reverse("accounts:people")),
+        "reauth_minutes": max(settings.SEXTO_REAUTH_SECONDS // 60, 1),
         "grant_form": grant_form or RoleGrantForm(granter=request.user,
                                                   organisations=organisations),
         "groups": sorted(groups.items(), key=lambda item: item[0].name),
@@ -337,13 +342,13 @@ def _people_page(request: HttpRequest, organisations, *, grant_form=None) -> Htt
 
 
 @require_GET
-@login_required
+@mfa.second_factor_required
 def people(request: HttpRequest) -> HttpResponse:
     return _people_page(request, _require_people_manager(request))
 
 
 @require_POST
-@login_required
+@mfa.reauthentication_required
 def people_role_grant(request: HttpRequest) -> HttpResponse:
     organisations = _require_people_manager(request)
     form = RoleGrantForm(request.POST, granter=request.user, organisations=organisations)
@@ -362,7 +367,7 @@ def people_role_grant(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@mfa.reauthentication_required
 def people_role_revoke(request: HttpRequest, membership_id) -> HttpResponse:
     membership = _get_membership_for_manager(request, membership_id)
     description = str(membership)
@@ -377,14 +382,15 @@ def people_role_revoke(request: HttpRequest, membership_id) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@login_required
 @mfa.second_factor_required
 def people_second_factor(request: HttpRequest, user_id) -> HttpResponse:
     """An administrator helps someone locked out of their second factor or who lost it.
 
     The administrator needs a second factor of their own and to have re-authenticated in the
     last minutes: whoever gets a reset signs in with their password alone until they add a new
-    second factor, so this is as sensitive as revealing a name.
+    second factor, so this is as sensitive as revealing a name. The rule is that of
+    mfa.reauthentication_required, checked here in the form so that a stale re-authentication
+    keeps the reason typed.
     """
     person, allowed = _get_person_for_second_factor_help(request, user_id)
     here = reverse("accounts:people_second_factor", args=[person.pk])
@@ -426,7 +432,7 @@ def people_second_factor(request: HttpRequest, user_id) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@mfa.reauthentication_required
 def people_join_request_approve(request: HttpRequest, join_request_id) -> HttpResponse:
     join_request = _get_join_request_for_manager(request, join_request_id)
     try:
@@ -441,7 +447,7 @@ def people_join_request_approve(request: HttpRequest, join_request_id) -> HttpRe
 
 
 @require_POST
-@login_required
+@mfa.second_factor_required
 def people_join_request_decline(request: HttpRequest, join_request_id) -> HttpResponse:
     join_request = _get_join_request_for_manager(request, join_request_id)
     try:

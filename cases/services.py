@@ -616,6 +616,22 @@ def student_name_reveal(*, student: Student, actor, request=None) -> str:
     return student.name
 
 
+def handoff_student_name_reveal(*, handoff: PoliceHandoff, index: int, actor,
+                                request=None) -> str | None:
+    """The name of the `index`-th student of what the police received (the hand-off's
+    snapshot, not the live case), audited as the school's reveal is; None if there is none.
+
+    The snapshot's students carry no id (they are what was sent, as sent): the entry keeps
+    the hand-off and the position, which name the same line of the same document.
+    """
+    students = handoff_snapshot_load(handoff).get("students") or []
+    if not 0 <= index < len(students):
+        return None
+    _audit("case.student_name_revealed", case=handoff.case, actor=actor, request=request,
+           handoff=str(handoff.pk), index=index, side="police")
+    return students[index].get("name") or ""
+
+
 # --- Retention schedules ---------------------------------------------------------------------
 
 

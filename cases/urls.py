@@ -39,4 +39,6 @@ urlpatterns = [
          name="police_follow_up"),
     path(_("dossiers/<uuid:case_id>/police/communiquer/"), views.police_share,
          name="police_share"),
+    path(_("dossiers/<uuid:case_id>/police/eleves/<int:index>/nom/"),
+         views.police_student_reveal, name="police_student_reveal"),
 ]

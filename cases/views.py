@@ -24,7 +24,12 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.mfa import reauth_url, reauthenticated_recently, second_factor_required
+from accounts.mfa import (
+    reauth_url,
+    reauthenticated_recently,
+    reauthentication_required,
+    second_factor_required,
+)
 from accounts.models import Membership, Organisation, Role
 from accounts.services import role_grant, role_revoke
 from accounts.typed_work import typed_work_restored_form
@@ -50,7 +55,7 @@ from cases.models import (
     Student,
     SupportAction,
 )
-from cases.pdf import handoff_document, handoff_preview_document
+from cases.pdf import NAME_MASKED, handoff_document, handoff_preview_document
 from cases.progress import case_progress
 from cases.retention import inherited_schedule, schedule_change_impact, schedules_for
 from core.exceptions import ApplicationError
@@ -618,11 +623,20 @@ def _get_child(queryset, pk):
 
 def _police_page(request: HttpRequest, case: Case, *, follow_up_form=None, share_form=None,
                  status: int = 200) -> HttpResponse:
-    """The hand-off as the police received it, in words and local times, and their forms."""
+    """The hand-off as the police received it, in words and local times, and their forms.
+
+    The students' names are masked, as on the school's pages: each one reaches the screen
+    through police_student_reveal, after a re-authentication, audited.
+    """
     handoff = case.handoff
+    doc = handoff_document(handoff=handoff, language=get_language())
+    for student in doc["students"]:
+        student["name"] = NAME_MASKED
     return render(request, "cases/police_handoff.html", {
-        "case": case, "handoff": handoff,
-        "doc": handoff_document(handoff=handoff, language=get_language()),
+        "case": case, "handoff": handoff, "doc": doc,
+        "police_reveal": True,
+        # Just back from re-authenticating to show this student's name.
+        "name_ready": request.GET.get("nom", "") if reauthenticated_recently(request) else "",
         "follow_up_form": follow_up_form or typed_work_restored_form(
             request, forms.FollowUpForm(instance=handoff_follow_up(handoff)),
             action=reverse("cases:police_follow_up", args=[case.pk])),
@@ -636,6 +650,30 @@ def _police_page(request: HttpRequest, case: Case, *, follow_up_form=None, share
 @second_factor_required
 def police_handoff(request: HttpRequest, case_id) -> HttpResponse:
     return _police_page(request, get_case_for_user(request, case_id, need=Need.POLICE))
+
+
+@require_POST
+@second_factor_required
+def police_student_reveal(request: HttpRequest, case_id, index: int) -> HttpResponse:
+    """One student's name as the police received it: the same rule as student_reveal (a
+    fresh re-authentication, an audit entry), for the liaison officers of the force."""
+    case = get_case_for_user(request, case_id, need=Need.POLICE)
+    page = reverse("cases:police_handoff", args=[case.pk])
+    if not reauthenticated_recently(request):
+        # Back on the hand-off, the student's line says the name can now be shown.
+        target = reauth_url(f"{page}?nom={index}#police-student-{index}")
+        if request.headers.get("HX-Request"):
+            return HttpResponse(status=204, headers={"HX-Redirect": target})
+        return redirect(target)
+    name = services.handoff_student_name_reveal(handoff=case.handoff, index=index,
+                                                actor=request.user, request=request)
+    if name is None:
+        raise Http404
+    if request.headers.get("HX-Request"):
+        return render(request, "cases/_police_student_name.html",
+                      {"index": index, "name": name})
+    return render(request, "cases/police_student_name.html",  # without JavaScript, a page
+                  {"case": case, "index": index, "name": name, "back": page})
 
 
 @require_POST
@@ -683,7 +721,7 @@ def police_share(request: HttpRequest, case_id) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@second_factor_required
+@reauthentication_required  # designating or removing one grants or removes a role
 def interveners(request: HttpRequest) -> HttpResponse:
     roles = require_roles(request, allowed=lambda r: bool(r.principal_schools))
     schools = list(Organisation.objects.filter(pk__in=roles.principal_schools).order_by("name"))

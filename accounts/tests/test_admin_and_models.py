@@ -29,7 +29,7 @@ def test_admin_lists_and_searches(client, superuser, model):
 def test_admin_adds_a_user_by_email(client, superuser):
     from accounts.models import User
 
-    login_verified(client, superuser)
+    login_verified(client, superuser, reauthenticated=True)
     response = client.post(reverse("admin:accounts_user_add"), {
         "email": "nadia.fictive@example.test", "full_name": "Nadia Fictive",
         "usable_password": "true",
@@ -44,7 +44,7 @@ def test_admin_adds_a_user_by_email(client, superuser):
 def test_roles_and_declarations_are_read_only_in_admin(client, world, superuser, model):
     join_request = join_request_create(user=world.outsider, organisation=world.school)
     obj = join_request if model == "joinrequest" else Membership.objects.first()
-    login_verified(client, superuser)
+    login_verified(client, superuser, reauthenticated=True)
     assert client.get(reverse(f"admin:accounts_{model}_add")).status_code == 403
     change = reverse(f"admin:accounts_{model}_change", args=[obj.pk])
     response = client.get(change)
@@ -64,7 +64,7 @@ def test_every_accounts_model_states_whether_it_holds_personal_information():
 
 def test_platform_admin_role_opens_the_admin_without_django_staff_flags(client, world):
     assert not world.platform_admin.is_staff
-    login_verified(client, world.platform_admin)
+    login_verified(client, world.platform_admin, reauthenticated=True)
     assert client.get(reverse("admin:index")).status_code == 200
     response = client.post(reverse("admin:accounts_territory_add"), {
         "name": "Lac-Fictif", "code": "lac-fictif", "police_force": world.force_ok.pk,

@@ -6,7 +6,7 @@ from django.urls import reverse
 from accounts.models import JoinRequest, Membership, Organisation, Role
 from accounts.services import join_request_approve, join_request_create, join_request_decline
 from audit.models import AuditEvent
-from conftest import make_user
+from conftest import login_verified, make_user
 from core.exceptions import ApplicationError
 
 
@@ -37,7 +37,7 @@ def declared(world):
 
 
 def test_people_page_for_an_org_admin(client, world, declared, other_centre):
-    client.force_login(world.org_admin)
+    login_verified(client, world.org_admin, reauthenticated=True)
     response = client.get(reverse("accounts:people"))
     assert response.status_code == 200
     body = response.content.decode()
@@ -56,7 +56,7 @@ def test_people_page_for_an_org_admin(client, world, declared, other_centre):
 
 
 def test_people_page_for_a_platform_admin(client, world, declared, other_centre):
-    client.force_login(world.platform_admin)
+    login_verified(client, world.platform_admin, reauthenticated=True)
     body = client.get(reverse("accounts:people")).content.decode()
     assert "Rôles de plateforme" in body
     assert world.reviewer.email in body and world.police.email in body
@@ -68,14 +68,14 @@ def test_people_page_for_a_platform_admin(client, world, declared, other_centre)
 @pytest.mark.parametrize("who", ["learner", "principal", "reviewer", "author", "police",
                                  "outsider"])
 def test_people_page_refuses_other_roles(client, world, who):
-    client.force_login(getattr(world, who))
+    login_verified(client, getattr(world, who), reauthenticated=True)
     assert client.get(reverse("accounts:people")).status_code == 403
 
 
 def test_people_page_needs_login_and_get(client, world):
     response = client.get(reverse("accounts:people"))
     assert response.status_code == 302
-    client.force_login(world.org_admin)
+    login_verified(client, world.org_admin, reauthenticated=True)
     assert client.post(reverse("accounts:people")).status_code == 405
 
 
@@ -87,7 +87,7 @@ def _grant(client, **data):
 
 
 def test_org_admin_grants_a_role(client, world):
-    client.force_login(world.org_admin)
+    login_verified(client, world.org_admin, reauthenticated=True)
     response = _grant(client, email="INES.EXTERNE@example.test", role=Role.PRINCIPAL,
                       organisation=str(world.school.pk))
     assert response.status_code == 302
@@ -98,7 +98,7 @@ def test_org_admin_grants_a_role(client, world):
 
 
 def test_platform_admin_grants_a_platform_role(client, world):
-    client.force_login(world.platform_admin)
+    login_verified(client, world.platform_admin, reauthenticated=True)
     response = _grant(client, email=world.outsider.email, role=Role.REVIEWER, organisation="")
     assert response.status_code == 302
     assert Membership.objects.filter(user=world.outsider, role=Role.REVIEWER,
@@ -106,7 +106,7 @@ def test_platform_admin_grants_a_platform_role(client, world):
 
 
 def test_platform_admin_sees_the_rule_when_a_platform_role_gets_an_organisation(client, world):
-    client.force_login(world.platform_admin)
+    login_verified(client, world.platform_admin, reauthenticated=True)
     response = _grant(client, email=world.outsider.email, role=Role.REVIEWER,
                       organisation=str(world.school.pk))
     assert response.status_code == 200
@@ -123,7 +123,7 @@ def test_platform_admin_sees_the_rule_when_a_platform_role_gets_an_organisation(
     ({"organisation": ""}, "organisation", "obligatoire"),
 ])
 def test_grant_errors_keep_the_input(client, world, data, field, message):
-    client.force_login(world.org_admin)
+    login_verified(client, world.org_admin, reauthenticated=True)
     form = {"email": "ines.externe@example.test", "role": Role.PRINCIPAL,
             "organisation": str(world.school.pk)}
     form.update(data)
@@ -139,7 +139,7 @@ def test_grant_errors_keep_the_input(client, world, data, field, message):
 
 
 def test_grant_in_a_school_of_another_centre_is_refused(client, world, other_centre):
-    client.force_login(world.org_admin)
+    login_verified(client, world.org_admin, reauthenticated=True)
     response = _grant(client, email=world.outsider.email, role=Role.STAFF,
                       organisation=str(other_centre.school.pk))
     assert response.status_code == 200
@@ -148,12 +148,12 @@ def test_grant_in_a_school_of_another_centre_is_refused(client, world, other_cen
 
 
 def test_grant_refuses_other_roles_and_get(client, world):
-    client.force_login(world.principal)
+    login_verified(client, world.principal, reauthenticated=True)
     response = _grant(client, email=world.outsider.email, role=Role.STAFF,
                       organisation=str(world.school.pk))
     assert response.status_code == 403
     assert not Membership.objects.filter(user=world.outsider).exists()
-    client.force_login(world.org_admin)
+    login_verified(client, world.org_admin, reauthenticated=True)
     assert client.get(reverse("accounts:role_grant")).status_code == 405
 
 
@@ -162,7 +162,7 @@ def test_grant_refuses_other_roles_and_get(client, world):
 
 def test_org_admin_revokes_a_role(client, world):
     membership = Membership.objects.get(user=world.principal)
-    client.force_login(world.org_admin)
+    login_verified(client, world.org_admin, reauthenticated=True)
     response = client.post(reverse("accounts:role_revoke", args=[membership.pk]))
     assert response.status_code == 302
     assert not Membership.objects.filter(pk=membership.pk).exists()
@@ -172,7 +172,7 @@ def test_org_admin_revokes_a_role(client, world):
 def test_revoking_outside_ones_organisations_is_404(client, world):
     liaison = Membership.objects.get(user=world.police)
     platform = Membership.objects.get(user=world.reviewer)
-    client.force_login(world.org_admin)
+    login_verified(client, world.org_admin, reauthenticated=True)
     for membership in (liaison, platform):
         url = reverse("accounts:role_revoke", args=[membership.pk])
         assert client.post(url).status_code == 404
@@ -181,7 +181,7 @@ def test_revoking_outside_ones_organisations_is_404(client, world):
 
 def test_revoking_ones_own_role_shows_the_rule(client, world):
     own = Membership.objects.get(user=world.org_admin)
-    client.force_login(world.org_admin)
+    login_verified(client, world.org_admin, reauthenticated=True)
     response = client.post(reverse("accounts:role_revoke", args=[own.pk]), follow=True)
     assert "Personne ne peut se retirer un rôle" in response.content.decode()
     assert Membership.objects.filter(pk=own.pk).exists()
@@ -190,9 +190,9 @@ def test_revoking_ones_own_role_shows_the_rule(client, world):
 def test_revoke_refuses_other_roles_and_get(client, world):
     membership = Membership.objects.get(user=world.learner)
     url = reverse("accounts:role_revoke", args=[membership.pk])
-    client.force_login(world.principal)
+    login_verified(client, world.principal, reauthenticated=True)
     assert client.post(url).status_code == 403
-    client.force_login(world.org_admin)
+    login_verified(client, world.org_admin, reauthenticated=True)
     assert client.get(url).status_code == 405
     assert Membership.objects.filter(pk=membership.pk).exists()
 
@@ -201,7 +201,7 @@ def test_revoke_refuses_other_roles_and_get(client, world):
 
 
 def test_approving_a_declaration_grants_staff(client, world, declared):
-    client.force_login(world.org_admin)
+    login_verified(client, world.org_admin, reauthenticated=True)
     response = client.post(reverse("accounts:join_request_approve", args=[declared.pk]))
     assert response.status_code == 302
     declared.refresh_from_db()
@@ -217,7 +217,7 @@ def test_approving_a_declaration_grants_staff(client, world, declared):
 
 
 def test_declining_a_declaration_grants_nothing(client, world, declared):
-    client.force_login(world.org_admin)
+    login_verified(client, world.org_admin, reauthenticated=True)
     response = client.post(reverse("accounts:join_request_decline", args=[declared.pk]))
     assert response.status_code == 302
     declared.refresh_from_db()
@@ -229,7 +229,7 @@ def test_declining_a_declaration_grants_nothing(client, world, declared):
 
 
 def test_a_decided_declaration_cannot_be_decided_again(client, world, declared):
-    client.force_login(world.org_admin)
+    login_verified(client, world.org_admin, reauthenticated=True)
     client.post(reverse("accounts:join_request_decline", args=[declared.pk]))
     response = client.post(reverse("accounts:join_request_approve", args=[declared.pk]),
                            follow=True)
@@ -240,7 +240,7 @@ def test_a_decided_declaration_cannot_be_decided_again(client, world, declared):
 @pytest.mark.parametrize("view", ["accounts:join_request_approve",
                                   "accounts:join_request_decline"])
 def test_declarations_of_another_centre_are_404(client, world, other_centre, view):
-    client.force_login(world.org_admin)
+    login_verified(client, world.org_admin, reauthenticated=True)
     assert client.post(reverse(view, args=[other_centre.join_request.pk])).status_code == 404
     other_centre.join_request.refresh_from_db()
     assert other_centre.join_request.pending
@@ -250,9 +250,9 @@ def test_declarations_of_another_centre_are_404(client, world, other_centre, vie
                                   "accounts:join_request_decline"])
 def test_declaration_decisions_refuse_other_roles_and_get(client, world, declared, view):
     url = reverse(view, args=[declared.pk])
-    client.force_login(world.principal)
+    login_verified(client, world.principal, reauthenticated=True)
     assert client.post(url).status_code == 403
-    client.force_login(world.org_admin)
+    login_verified(client, world.org_admin, reauthenticated=True)
     assert client.get(url).status_code == 405
     declared.refresh_from_db()
     assert declared.pending

@@ -69,6 +69,7 @@ MATRIX = {
     "police_acknowledge": ("post", POLICE),
     "police_follow_up": ("post", POLICE),
     "police_share": ("post", POLICE),
+    "police_student_reveal": ("post", POLICE),
 }
 
 
@@ -110,7 +111,7 @@ def scene(cw):
         "case_hold": [case.pk], "case_access_log": [case.pk], "police_handoff": [case.pk],
         "handoff_pdf": [case.pk],
         "police_acknowledge": [case.pk], "police_follow_up": [case.pk],
-        "police_share": [case.pk],
+        "police_share": [case.pk], "police_student_reveal": [case.pk, 0],
     }
     return case, people, args
 

@@ -74,3 +74,25 @@ def test_an_intervener_whose_access_closed_cannot_be_made_lead(cw, case_of):
               {"lead": str(cw.intervener.pk)})
     case_of.refresh_from_db()
     assert case_of.lead is None
+
+
+def test_designating_or_removing_an_intervener_asks_for_a_fresh_reauthentication(cw):
+    """A designation grants a role that opens cases: the rule of the people page (issue 10)."""
+    from accounts.models import Membership, Role
+    from cases.tests.conftest import post_form
+
+    url = reverse("cases:interveners")
+    principal = verified_client(cw.principal)  # second factor, no recent re-authentication
+    assert principal.get(url).status_code == 200  # the page itself needs no more
+    response = post_form(principal, url, {"user": str(cw.reporter.pk)},
+                         HTTP_REFERER=f"http://testserver{url}")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:reauthenticate"))
+    assert not Membership.objects.filter(user=cw.reporter, role=Role.INTERVENER).exists()
+    designation = Membership.objects.get(user=cw.intervener, role=Role.INTERVENER)
+    response = post_form(principal, url, {"remove": str(designation.pk)})
+    assert response["Location"].startswith(reverse("accounts:reauthenticate"))
+    assert Membership.objects.filter(pk=designation.pk).exists()
+    fresh = verified_client(cw.principal, reauthenticated=True)
+    assert post_form(fresh, url, {"user": str(cw.reporter.pk)}).status_code == 302
+    assert Membership.objects.filter(user=cw.reporter, role=Role.INTERVENER).exists()
