@@ -13,4 +13,6 @@ ACTIONS = {
     "access_request.approved": _("Demande d'accès approuvée"),
     "access_request.delivered": _("Demande d'accès remise"),
     "access_request.package_shown": _("Dossier de la demande d'accès consulté"),
+    "access_request.package_summary_shown": _("Résumé du dossier de la demande d'accès "
+                                              "consulté"),
 }

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership, Organisation, Role, User
 from privacy import sources
@@ -190,3 +191,36 @@ def package_sha256(package: dict) -> str:
 
 def package_json(package: dict) -> str:
     return json.dumps(package, indent=2, ensure_ascii=False, default=str) + "\n"
+
+
+# The parts of Sexto a package draws on (privacy.sources), as the summary names them.
+SOURCE_LABELS = {
+    "accounts": gettext_lazy("Compte, rôles et second facteur"),
+    "training": gettext_lazy("Formation"),
+    "badges": gettext_lazy("Badges"),
+    "credentials": gettext_lazy("Attestations numériques"),
+    "cases": gettext_lazy("Dossiers d'incident"),
+    "notifications": gettext_lazy("Avis"),
+}
+
+
+def _items(data) -> int:
+    """How many things a source holds: each entry of a list, each field filled in."""
+    if isinstance(data, dict):
+        return sum(_items(value) if isinstance(value, dict) else
+                   len(value) if isinstance(value, list) else
+                   int(value not in (None, "", False))
+                   for value in data.values())
+    if isinstance(data, list):
+        return len(data)
+    return int(data not in (None, "", False))
+
+
+def package_summary(package: dict) -> list[dict]:
+    """Which parts of Sexto hold something about the person, and how many items each.
+
+    What the privacy officer sees of a package until the head of the organisation approves it:
+    it says what will be given out, not what it says (no narrative, no name).
+    """
+    return [{"source": source, "label": SOURCE_LABELS.get(source, source), "items": _items(data)}
+            for source, data in (package.get("sources") or {}).items()]

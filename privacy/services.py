@@ -286,8 +286,22 @@ def access_request_deliver(*, access_request: AccessRequest, officer: User,
 
 def access_request_package_shown(*, access_request: AccessRequest, viewer: User,
                                  request=None) -> dict:
-    """The package, to show on the request's page; reading someone's information is audited."""
+    """The package, to show on the request's page; reading someone's information is audited.
+
+    The view shows it in full only to whom may read it (privacy.views): the approver, and the
+    privacy officer once it is approved, after a re-authentication.
+    """
     package = _package_of(access_request)
     record(action="access_request.package_shown", actor=viewer, target=access_request,
+           request=request)
+    return package
+
+
+def access_request_package_summarised(*, access_request: AccessRequest, viewer: User,
+                                      request=None) -> dict:
+    """The package, for its summary (privacy.package.package_summary) and its hash: which
+    sources, how many items. Audited apart from reading it in full."""
+    package = _package_of(access_request)
+    record(action="access_request.package_summary_shown", actor=viewer, target=access_request,
            request=request)
     return package

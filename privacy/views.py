@@ -5,22 +5,24 @@ personal information, so none is ever stored by a browser or a proxy (Cache-Cont
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.mfa import second_factor_required
+from accounts.mfa import reauth_url, reauthenticated_recently, second_factor_required
 from core.exceptions import ApplicationError
 from privacy import access, selectors, services
 from privacy.forms import AccessRequestForm, ApproveForm, IncidentForm, NoticeLanguageForm
 from privacy.models import AccessRequest
 from privacy.notices import cai_notice_draft
-from privacy.package import package_json, package_sha256
+from privacy.package import package_json, package_sha256, package_summary
 
 Status = AccessRequest.Status
 
@@ -167,20 +169,44 @@ def request_create(request: HttpRequest) -> HttpResponse:
     return render(request, "privacy/request_form.html", {"form": form})
 
 
+# The request page's query parameter asking for the package in full.
+FULL_PACKAGE_PARAM = "contenu"
+
+
+def _may_read_package(view: access.AccessRequestView) -> bool:
+    """Who may read a package in full (after a re-authentication): the head who approves it,
+    and the privacy officer once it is approved. Before that, the officer sees its summary
+    only, as they see metadata only of cases elsewhere."""
+    return view.as_approver or view.access_request.status in (Status.APPROVED, Status.DELIVERED)
+
+
+def _full_package_url(access_request: AccessRequest) -> str:
+    return (reverse("privacy:request_detail", args=[access_request.pk])
+            + f"?{FULL_PACKAGE_PARAM}=1")
+
+
 def _render_request(request: HttpRequest, view: access.AccessRequestView, *,
-                    approve_form: ApproveForm | None = None) -> HttpResponse:
+                    approve_form: ApproveForm | None = None,
+                    full: bool = False) -> HttpResponse:
     access_request = view.access_request
+    may_read = _may_read_package(view)
+    full = full and may_read and reauthenticated_recently(request)
     package = package_text = digest = None
+    summary = []
     package_error = ""
     if access_request.status != Status.RECORDED:
+        read = (services.access_request_package_shown if full
+                else services.access_request_package_summarised)
         try:
-            package = services.access_request_package_shown(
-                access_request=access_request, viewer=request.user, request=request)
+            package = read(access_request=access_request, viewer=request.user, request=request)
         except ApplicationError as error:
             package_error = error.message
         else:
-            package_text = package_json(package)
             digest = package_sha256(package)
+            if full:
+                package_text = package_json(package)
+            else:
+                summary = package_summary(package)
     approval_blocked = ""
     if view.as_approver and access_request.status == Status.ASSEMBLED:
         try:
@@ -188,7 +214,8 @@ def _render_request(request: HttpRequest, view: access.AccessRequestView, *,
                                                   approver=request.user)
         except ApplicationError as error:
             approval_blocked = error.message
-        if approve_form is None and digest is not None:
+        # Approving what one has read: the form comes with the package in full.
+        if approve_form is None and digest is not None and full:
             approve_form = ApproveForm(initial={"sha256": digest})
     return render(request, "privacy/request_detail.html", {
         "access_request": access_request,
@@ -196,10 +223,14 @@ def _render_request(request: HttpRequest, view: access.AccessRequestView, *,
         "as_approver": view.as_approver,
         "overdue": access_request.is_overdue(),
         "package_text": package_text,
+        "package_summary": summary,
+        "may_read_package": may_read,
+        "full_package_url": _full_package_url(access_request),
+        "reauth_minutes": max(settings.SEXTO_REAUTH_SECONDS // 60, 1),
         "package_error": package_error,
         # The page's package differs from the one assembled: the data changed since.
         "package_changed": digest is not None and digest != access_request.package_sha256,
-        "approve_form": approve_form,
+        "approve_form": approve_form if full else None,
         "approval_blocked": approval_blocked,
         "Status": Status,
     })
@@ -210,7 +241,10 @@ def _render_request(request: HttpRequest, view: access.AccessRequestView, *,
 @require_safe
 def request_detail(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
     view = access._get_access_request_for_reader(request, request_id)
-    return _render_request(request, view)
+    full = request.GET.get(FULL_PACKAGE_PARAM) == "1" and _may_read_package(view)
+    if full and not reauthenticated_recently(request):
+        return redirect(reauth_url(_full_package_url(view.access_request)))
+    return _render_request(request, view, full=full)
 
 
 @never_cache
@@ -247,7 +281,7 @@ def request_approve(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse
             messages.success(request, _("La communication des renseignements est approuvée."))
             return redirect("privacy:request_detail", request_id=access_request.pk)
     view = access._get_access_request_for_reader(request, request_id)
-    return _render_request(request, view, approve_form=form)
+    return _render_request(request, view, approve_form=form, full=True)
 
 
 @never_cache
@@ -255,6 +289,12 @@ def request_approve(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse
 @require_POST
 def request_download(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
     access_request = access._get_access_request_for_officer(request, request_id)
+    if not reauthenticated_recently(request):
+        # An export of the package: a fresh re-authentication, as for the case tool's exports.
+        messages.error(request, _("Confirmez d'abord votre identité : votre dernière "
+                                  "vérification date de plus de quelques minutes."))
+        return redirect(reauth_url(reverse("privacy:request_detail",
+                                           args=[access_request.pk])))
     try:
         package = services.access_request_deliver(access_request=access_request,
                                                   officer=request.user, request=request)

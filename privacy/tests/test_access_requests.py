@@ -29,8 +29,8 @@ def _detail(access_request) -> str:
 
 
 def _approve(client, access_request, approver) -> None:
-    login_verified(client, approver)
-    page = client.get(_detail(access_request))
+    login_verified(client, approver, reauthenticated=True)
+    page = client.get(_detail(access_request) + "?contenu=1")
     digest = page.context["approve_form"]["sha256"].value()
     response = client.post(reverse("privacy:request_approve", args=[access_request.pk]),
                            {"sha256": digest, "reviewed": "on"})
@@ -38,7 +38,7 @@ def _approve(client, access_request, approver) -> None:
 
 
 def _download(client, access_request, officer):
-    login_verified(client, officer)
+    login_verified(client, officer, reauthenticated=True)
     return client.post(reverse("privacy:request_download", args=[access_request.pk]))
 
 
@@ -134,8 +134,8 @@ def test_full_workflow_with_an_audit_entry_at_each_step(client, world, privacy, 
     refused = client.post(reverse("privacy:request_approve", args=[access_request.pk]),
                           {"sha256": access_request.package_sha256, "reviewed": "on"})
     assert refused.status_code == 403
-    login_verified(client, world.org_admin)
-    page = client.get(_detail(access_request))
+    login_verified(client, world.org_admin, reauthenticated=True)
+    page = client.get(_detail(access_request) + "?contenu=1")
     assert page.status_code == 200 and "Ariane Fictive" in page.context["package_text"]
     unconfirmed = client.post(reverse("privacy:request_approve", args=[access_request.pk]),
                               {"sha256": access_request.package_sha256})

@@ -120,8 +120,8 @@ def test_full_student_request_workflow(client, cw, school_officer, zoe_case):  #
                                args=[access_request.pk])).status_code == 302
     access_request.refresh_from_db()
     assert access_request.status == Status.ASSEMBLED
-    login_verified(client, cw.principal)
-    page = client.get(_detail(access_request))
+    login_verified(client, cw.principal, reauthenticated=True)
+    page = client.get(_detail(access_request) + "?contenu=1")
     assert NAME in page.context["package_text"]
     response = client.post(reverse("privacy:request_approve", args=[access_request.pk]), {
         "sha256": page.context["approve_form"]["sha256"].value(), "reviewed": "on"})
@@ -130,7 +130,7 @@ def test_full_student_request_workflow(client, cw, school_officer, zoe_case):  #
     assert access_request.status == Status.APPROVED
     assert access_request.approved_by == cw.principal
 
-    login_verified(client, school_officer)
+    login_verified(client, school_officer, reauthenticated=True)
     response = client.post(reverse("privacy:request_download", args=[access_request.pk]))
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
     package = json.loads(response.content)
