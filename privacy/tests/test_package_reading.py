@@ -39,8 +39,8 @@ def _actions(access_request) -> list[str]:
                 .order_by("sequence").values_list("action", flat=True))
 
 
-def test_the_officer_sees_a_summary_before_approval(client, cw, school_officer,  # noqa: F811
-                                                    zoe_case):  # noqa: F811
+def test_the_officer_sees_a_summary_before_approval(
+        client, cw, school_officer, zoe_case):  # noqa: F811
     access_request = _assembled(school_officer, cw.school)
     login_verified(client, school_officer, reauthenticated=True)
     page = client.get(_detail(access_request))
@@ -60,9 +60,8 @@ def test_the_officer_sees_a_summary_before_approval(client, cw, school_officer, 
     assert actions.count("access_request.package_summary_shown") == 2
 
 
-def test_the_approver_reads_the_package_after_a_reauthentication(client, cw,  # noqa: F811
-                                                                 school_officer,
-                                                                 zoe_case):  # noqa: F811
+def test_the_approver_reads_the_package_after_a_reauthentication(
+        client, cw, school_officer, zoe_case):  # noqa: F811
     access_request = _assembled(school_officer, cw.school)
     login_verified(client, cw.principal)  # second factor, no recent re-authentication
     page = client.get(_detail(access_request))
