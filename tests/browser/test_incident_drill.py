@@ -14,6 +14,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import Page, expect
 
+from audit.models import AuditEvent
 from bench.drill import ACCOUNT, Field, Screen, drill_screens
 from cases.models import Case, Entry, PoliceHandoff
 from notifications.models import Notification
@@ -119,9 +120,15 @@ def test_the_drill_from_the_report_to_the_polices_receipt(new_page, people, brow
     expect(gina.get_by_role("heading", level=1)).to_have_text(
         f"Remise {reference} · École des Pionniers")
     facts = section(gina, "Les faits remis par l'école")
-    expect(facts).to_contain_text("Zoé Imaginaire")  # the police need the names to act
+    expect(facts).not_to_contain_text("Zoé Imaginaire")  # masked, as on the school's pages
     expect(facts).to_contain_text("Amis ou connaissances")
     visit.check(gina)
+    # The police need the names to act: each one shown on request (signing in with the second
+    # factor counts as the re-authentication), and logged.
+    facts.get_by_role("button", name=re.compile("^Afficher le nom · Élève victime")).click()
+    expect(facts).to_contain_text("Zoé Imaginaire")
+    assert AuditEvent.objects.filter(action="case.student_name_revealed",
+                                     actor=w.police).exists()
     gina.get_by_role("button", name="Confirmer la réception").click()
     expect(gina.locator("#messages")).to_contain_text("Réception confirmée.")
 
