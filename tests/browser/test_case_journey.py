@@ -298,9 +298,13 @@ def test_an_incident_from_report_to_closure(new_page, people, browser_errors):
         f"Remise {reference} · École des Pionniers")
     facts = section(gina, "Les faits remis par l'école")
     expect(facts).to_contain_text(ACCOUNT)
-    expect(facts).to_contain_text(STUDENT_NAME)  # the police need the names to act
+    expect(facts).not_to_contain_text(STUDENT_NAME)  # masked, as on the school's pages
     expect(facts).to_contain_text("ENV-2026-042")
     visit.check(gina)
+    # The police need the names to act: shown on request, signing in having counted as the
+    # re-authentication, and logged.
+    facts.get_by_role("button", name=re.compile("^Afficher le nom")).first.click()
+    expect(facts).to_contain_text(STUDENT_NAME)
     gina.get_by_role("button", name="Confirmer la réception").click()
     expect(gina.locator("#messages")).to_contain_text("Réception confirmée.")
     expect(gina.get_by_role("button", name="Confirmer la réception")).to_have_count(0)

@@ -93,6 +93,7 @@ NOT_PAGES = {
     "police_acknowledge": "POST only",
     "police_follow_up": "POST only",
     "police_share": "POST only",
+    "police_student_reveal": "POST only (htmx swaps the name into the hand-off page)",
     "handoff_pdf": "a PDF, on A4 paper",
 }
 
@@ -184,6 +185,7 @@ def page_path(w, name: str, state: str | None, step: str | None) -> str:
     if name == "student_chronology":
         arguments["student_id"] = case.students.first().pk
     arguments["step"] = step
+    arguments["index"] = 0  # the first student of a hand-off (police_student_reveal)
     parameters = case_url_parameters()[name]
     with translation.override("fr"):
         return reverse(f"cases:{name}", kwargs={key: arguments[key] for key in parameters})
