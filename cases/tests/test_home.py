@@ -2,6 +2,7 @@
 second-factor gate, the audit entry, and a number of queries that does not grow with cases."""
 
 import re
+import time
 
 import pytest
 from django.db import connection
@@ -10,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import mfa
 from accounts.models import Membership, Role
 from audit.models import AuditEvent
 from badges.models import Award
@@ -175,8 +177,9 @@ def test_staff_see_their_own_reports_and_their_state(cw, school_cases):
 
 def test_staff_who_reported_nothing_have_no_case_panel(cw, school_cases):
     learner = cw.ineligible_learner
-    for client in (verified_client(learner), _password_only(learner)):
-        assert not CASE_PANELS & set(panel_keys(home(client)))
+    # Without a second factor yet (a password is all there is), then with one.
+    assert not CASE_PANELS & set(panel_keys(home(_password_only(learner))))
+    assert not CASE_PANELS & set(panel_keys(home(verified_client(learner))))
 
 
 @pytest.mark.parametrize("who", ["reviewer", "org_admin", "outsider", "privacy_officer",
@@ -209,21 +212,30 @@ def test_without_a_second_factor_the_panel_says_so_and_shows_nothing(cw, school_
     for shown in [case, *school_cases.values()]:
         assert shown.reference not in body
     assert not AuditEvent.objects.filter(action="case.tool_accessed").exists()
-    # With a device: the second-factor step, back to the home; without: adding one.
+    # Without a device: adding one. With a device, a session without it shows no home at all
+    # (accounts.mfa.second_factor_owed): the second-factor step, back to the home.
     assert f'href="{reverse("accounts:security")}?next=%2Ffr%2F"' in gate
     login_with_device = verified_client(user)  # creates the device
     login_with_device.logout()
-    gate = panel(home(_password_only(user)), "cases")
-    assert f'href="{reverse("accounts:second_factor")}?next=%2Ffr%2F"' in gate
+    response = _password_only(user).get(reverse("core:home"))
+    assert response.status_code == 302
+    assert response["Location"] == f'{reverse("accounts:second_factor")}?next=%2Ffr%2F'
 
 
 def test_the_gate_link_leads_back_to_the_home(cw, school_cases):
     from conftest import login_verified
 
     client = _password_only(cw.principal)
-    verified_client(cw.principal)  # a TOTP device for the principal
     gate = panel(home(client), "cases")
-    assert f"{reverse('accounts:second_factor')}?next=%2Ffr%2F" in gate
+    assert f"{reverse('accounts:security')}?next=%2Ffr%2F" in gate
+    verified_client(cw.principal)  # a TOTP device for the principal
+    # From then on (seen at the session's next refresh) this password-only session shows
+    # nothing but the second-factor step.
+    session = client.session
+    session[mfa.SEEN_AT_KEY] = time.time() - mfa.SEEN_REFRESH_SECONDS - 1
+    session.save()
+    assert client.get(reverse("core:home"))["Location"] == (
+        f"{reverse('accounts:second_factor')}?next=%2Ffr%2F")
     login_verified(client, cw.principal)
     assert panel(home(client), "cases") is None
     assert school_cases["untaken"].reference in panel(home(client), "cases-to-take")

@@ -57,6 +57,7 @@ def targets(cw):
             "case_step": [case.pk, "grid"], "custody_transfer": [case.pk, some_id],
             "custody_acknowledge": [case.pk, some_id], "support_done": [case.pk, some_id],
             "student_reveal": [case.pk, some_id], "student_chronology": [case.pk, some_id],
+            "police_student_reveal": [case.pk, 0],
         }.get(name, [case.pk])
         urls.append(reverse(f"cases:{name}", args=pattern_args))
     return urls

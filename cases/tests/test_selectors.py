@@ -22,7 +22,7 @@ def test_no_case_data_is_in_django_admin():
 
 
 def test_the_retention_schedule_is_kept_in_the_admin_by_platform_admins(world, client):
-    login_verified(client, world.platform_admin)
+    login_verified(client, world.platform_admin, reauthenticated=True)
     response = client.post("/fr/admin/cases/retentionschedule/add/", {
         "organisation": str(world.centre.pk), "closed_case_days": "365",
         "police_information_days": "180"})
