@@ -14,7 +14,7 @@ def superuser_client(client, django_user_model):
     superuser = django_user_model.objects.create_superuser(
         email="root.fictif@example.test", password="x" * 12, full_name="Root Fictif"
     )
-    login_verified(client, superuser)
+    login_verified(client, superuser, reauthenticated=True)  # admin changes ask for it
     return client
 
 
