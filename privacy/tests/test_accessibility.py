@@ -22,9 +22,9 @@ RECORD_REQUEST = {"fr": "Enregistrer la demande", "en": "Record the request"}
 APPROVE = {"fr": "Approuver la communication", "en": "Approve the disclosure"}
 
 
-def _log_in(page, live_server, user) -> None:
+def _log_in(page, live_server, user, *, reauthenticated: bool = False) -> None:
     client = Client()
-    login_verified(client, user)
+    login_verified(client, user, reauthenticated=reauthenticated)
     page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
                                "url": live_server.url}])
 
@@ -83,13 +83,21 @@ def test_access_request_pages(page, live_server, browser_errors, world, privacy,
     _check(page, _url(language, "request_list"), browser_errors)
     _check(page, _url(language, "request_detail", about_student.pk), browser_errors)
     services.access_request_assemble(access_request=access_request, officer=privacy.officer)
+    # Before the approval, the privacy officer sees the package's summary only.
     _check(page, _url(language, "request_detail", access_request.pk), browser_errors)
-    expect(page.locator(".package pre")).to_contain_text(world.learner.email)
+    expect(page.locator("main table")).to_be_visible()
+    expect(page.locator(".package pre")).to_have_count(0)
 
-    # The approver's page: the package to review and the approval form, then its error.
+    # The approver's page: the summary, then (re-authenticated) the package to review and the
+    # approval form, then its error.
     page.context.clear_cookies()
     _log_in(page, live_server, world.org_admin)
     _check(page, _url(language, "request_detail", access_request.pk), browser_errors)
+    page.context.clear_cookies()
+    _log_in(page, live_server, world.org_admin, reauthenticated=True)
+    _check(page, _url(language, "request_detail", access_request.pk) + "?contenu=1",
+           browser_errors)
+    expect(page.locator(".package pre")).to_contain_text(world.learner.email)
     page.get_by_role("button", name=APPROVE[language]).click()
     expect(page.locator("#id_reviewed_error")).to_be_visible()
     assert_accessible(page)
