@@ -28,6 +28,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
@@ -252,23 +253,30 @@ def second_factor_required(view):
     def wrapper(request: HttpRequest, *args, **kwargs):
         if session_is_verified(request):
             return view(request, *args, **kwargs)
-        if request.method == "POST":
-            owner_id = (request.user.pk if request.user.is_authenticated
-                        else session_ended_for(request, within_seconds=TYPED_WORK_SECONDS))
-            if owner_id is not None and typed_work_keep(request, owner_id=owner_id):
-                request.session[TYPED_WORK_KEPT_KEY] = True
-        next_url = page_to_return_to(request)
-        if not request.user.is_authenticated:
-            return redirect_to(request, url_with_next(resolve_url(settings.LOGIN_URL), next_url))
-        if not user_has_second_factor(request.user):
-            return redirect_to(request, enrolment_url(next_url))
-        return redirect_to(request, second_factor_url(next_url))
+        return _to_the_second_factor(request, keep_typed_work=True)
 
     return wrapper
 
 
-def _answer_the_second_factor_first(request: HttpRequest) -> HttpResponse:  # pragma: no cover
-    raise AssertionError("second_factor_required runs its view only for verified sessions")
+def _to_the_second_factor(request: HttpRequest, *, keep_typed_work: bool) -> HttpResponse:
+    """Where second_factor_required sends a session without its second factor."""
+    if keep_typed_work and request.method == "POST":
+        owner_id = (request.user.pk if request.user.is_authenticated
+                    else session_ended_for(request, within_seconds=TYPED_WORK_SECONDS))
+        if owner_id is not None and typed_work_keep(request, owner_id=owner_id):
+            request.session[TYPED_WORK_KEPT_KEY] = True
+    next_url = page_to_return_to(request)
+    if not request.user.is_authenticated:
+        return redirect_to(request, url_with_next(resolve_url(settings.LOGIN_URL), next_url))
+    if not user_has_second_factor(request.user):
+        return redirect_to(request, enrolment_url(next_url))
+    return redirect_to(request, second_factor_url(next_url))
+
+
+def csrf_passes(request: HttpRequest) -> bool:
+    """Whether a form passes Django's CSRF check, asked by middleware that runs before it: a
+    form posted from another site must never be kept and later shown as the person's own."""
+    return CsrfViewMiddleware(lambda _request: None).process_view(request, None, (), {}) is None
 
 
 # What a session that owes its second factor may still reach: the second-factor step itself
@@ -306,15 +314,19 @@ def second_factor_owed(request: HttpRequest) -> HttpResponse | None:
         match = None
     if match is not None and match.view_name in _OWED_SECOND_FACTOR_ALLOWS:
         return None
-    return second_factor_required(_answer_the_second_factor_first)(request)
+    # As second_factor_required answers, before the views' CSRF check has run: a form is kept
+    # for its author only if it passes that check.
+    return _to_the_second_factor(request, keep_typed_work=request.method == "POST"
+                                 and csrf_passes(request))
 
 
 def reauthentication_required(view):
     """Let a change that hands out power run only after a fresh re-authentication.
 
-    Granting or removing a role, accepting a join request, unlocking or resetting someone's
-    second factor: whoever does these can open case files to anyone, so a session left open
-    must not be enough. The rule is the one of revealing a name or exporting: a session
+    Granting or removing a role, accepting a join request, changing anything in the admin:
+    whoever does these can open case files to anyone, so a session left open must not be
+    enough (the people page's second-factor help applies the same rule in its form, to keep
+    the reason typed). The rule is the one of revealing a name or exporting: a session
     verified with a second factor (second_factor_required) and a re-authentication, password
     and second factor, in the last settings.SEXTO_REAUTH_SECONDS. A page showing the form (GET,
     HEAD) needs the second factor only; a form sent without a fresh re-authentication changes

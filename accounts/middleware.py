@@ -18,18 +18,11 @@ page comes back to the page it was on. The pages' warning asks how long is left
 
 import time
 
-from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import reverse
 
 from accounts import mfa
 from accounts.typed_work import typed_work_keep
 from audit.services import record
-
-
-def _csrf_passes(request) -> bool:
-    # This middleware runs before the views' CSRF check: a form posted from another site must
-    # not be kept and later shown as the person's own.
-    return CsrfViewMiddleware(lambda _request: None).process_view(request, None, (), {}) is None
 
 
 class SessionPolicyMiddleware:
@@ -77,7 +70,7 @@ class SessionPolicyMiddleware:
 
     def _expire(self, request, reason: str):
         user = request.user
-        kept = (request.method == "POST" and _csrf_passes(request)
+        kept = (request.method == "POST" and mfa.csrf_passes(request)
                 and typed_work_keep(request, owner_id=user.pk))
         data = {"reason": reason, "typed_work_kept": True} if kept else {"reason": reason}
         record(action="auth.session_expired", actor=user, target=user, request=request,

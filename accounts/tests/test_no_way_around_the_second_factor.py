@@ -11,6 +11,7 @@
 import time
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -241,3 +242,22 @@ def test_a_stale_form_sent_with_htmx_goes_to_reauthenticate_as_a_whole_page(clie
                            HTTP_HX_REQUEST="true")
     assert response.status_code == 204
     assert response["HX-Redirect"].startswith(reverse("accounts:reauthenticate"))
+
+
+def test_a_form_posted_from_another_site_to_such_a_session_is_not_kept(world):
+    """The session middleware answers before the views' CSRF check: what a form sent from
+    another site holds must never be kept, then shown as the person's own (accounts.typed_work).
+    """
+    from urllib.parse import urlencode
+
+    from accounts.models import KeptForm
+
+    totp_device_create(user=world.principal, name="Téléphone")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.principal)  # password only
+    response = client.post(reverse("cases:case_report"),
+                           urlencode({"account": "Texte planté par un autre site"}),
+                           content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:second_factor"))
+    assert not KeptForm.objects.exists()
