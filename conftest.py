@@ -34,6 +34,31 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def cache_empty() -> None:
+    """Empty the run's cache: rate-limit counters, lockouts, kept pages.
+
+    On Redis only the run's own keys (settings.CACHES' KEY_PREFIX, unique per run in
+    tests/environment.py) go: cache.clear() would empty the whole database, other runs' too.
+    """
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        client = backend._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{backend.key_prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    else:
+        backend.clear()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Counters would otherwise pass from test to test: the tenth sign-up of the run refused.
+    cache_empty()
+
+
 @pytest.fixture(autouse=True)
 def _french_by_default():
     # A request to an /en/ page leaves English active in this thread; later reverse() calls

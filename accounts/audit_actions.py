@@ -8,6 +8,7 @@ ACTIONS = {
     "auth.logout": _("Déconnexion"),
     "auth.login_failed": _("Échec de connexion"),
     "account.created": _("Compte créé"),
+    "account.signup_existing": _("Inscription tentée avec l'adresse d'un compte existant"),
     "email.verified": _("Adresse courriel confirmée"),
     "profile.updated": _("Profil modifié"),
     "profile.published_changed": _("Publication du profil modifiée"),
