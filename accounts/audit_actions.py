@@ -7,6 +7,7 @@ ACTIONS = {
     "auth.login": _("Connexion"),
     "auth.logout": _("Déconnexion"),
     "auth.login_failed": _("Échec de connexion"),
+    "auth.account_locked": _("Connexion au compte bloquée : échecs venus de plusieurs adresses"),
     "account.created": _("Compte créé"),
     "account.signup_existing": _("Inscription tentée avec l'adresse d'un compte existant"),
     "email.verified": _("Adresse courriel confirmée"),

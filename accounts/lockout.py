@@ -17,17 +17,20 @@ from __future__ import annotations
 
 import datetime
 import logging
+import math
 
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import send_mail
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from audit.services import record
 from core import ratelimit
 
 logger = logging.getLogger(__name__)
@@ -53,11 +56,6 @@ def account_locked_until(username: str | None) -> float | None:
     return until
 
 
-def address_locked(address: str) -> bool:
-    limit, _seconds = ratelimit.rule("login_failures_address")
-    return ratelimit.peek("login_failures_address", address).count >= limit
-
-
 def account_unlock(*, email: str) -> None:
     """Lift the lock and forget the failures: the owner proved they read their email."""
     account = _account(email)
@@ -80,6 +78,8 @@ def _account_locked_notify(account: str, until: float) -> None:
     user = User.objects.filter(email__iexact=account, is_active=True).first()
     if user is None:
         return  # failures on an address with no account: nobody to tell
+    record(action="auth.account_locked", target=user,
+           data={"seconds": settings.SEXTO_ACCOUNT_LOCKOUT_SECONDS})
     with translation.override(user.preferred_language):
         ends = timezone.localtime(datetime.datetime.fromtimestamp(until, tz=datetime.UTC))
         body = render_to_string("accounts/email/account_locked.txt", {
@@ -95,15 +95,46 @@ def _account_locked_notify(account: str, until: float) -> None:
         logger.warning("The account-locked email could not be sent.")
 
 
+def _lock_seen(request, kind: str, limit: int, retry_after: float) -> None:
+    # What the lockout page says (lockout_response): the lock found first.
+    if request is not None and not hasattr(request, "sexto_lock"):
+        request.sexto_lock = {"kind": kind, "limit": limit, "retry_after": retry_after}
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """django-axes's lockout page (AXES_LOCKOUT_CALLABLE), saying which lock holds and for how
+    long, with Retry-After; for an account lock, that resetting the password lifts it."""
+    lock = getattr(request, "sexto_lock", None) or {
+        "kind": "pair", "limit": settings.AXES_FAILURE_LIMIT,
+        "retry_after": settings.AXES_COOLOFF_TIME * 3600}
+    retry_after = max(60, math.ceil(lock["retry_after"]))
+    response = render(request, settings.AXES_LOCKOUT_TEMPLATE, {
+        "failure_limit": lock["limit"],
+        "cooloff_timedelta": datetime.timedelta(minutes=math.ceil(retry_after / 60)),
+        "reset_unlocks": lock["kind"] == "account",
+    }, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
 class SextoAxesHandler(AxesDatabaseHandler):
     """django-axes's database handler, with the address and account locks above."""
 
     def is_locked(self, request, credentials: dict | None = None) -> bool:
         if super().is_locked(request, credentials):
+            _lock_seen(request, "pair", settings.AXES_FAILURE_LIMIT,
+                       settings.AXES_COOLOFF_TIME * 3600)
             return True
-        if address_locked(ratelimit.address_key(request)):
+        address = ratelimit.peek("login_failures_address", ratelimit.address_key(request))
+        if address.count >= address.limit:
+            _lock_seen(request, "address", address.limit, address.retry_after)
             return True
-        return account_locked_until(get_client_username(request, credentials)) is not None
+        until = account_locked_until(get_client_username(request, credentials))
+        if until is not None:
+            _lock_seen(request, "account", ratelimit.rule("login_failures_account")[0],
+                       until - ratelimit.clock())
+            return True
+        return False
 
     def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
         super().user_login_failed(sender, credentials, request, **kwargs)
@@ -111,11 +142,15 @@ class SextoAxesHandler(AxesDatabaseHandler):
             return
         address = ratelimit.hit("login_failures_address", ratelimit.address_key(request))
         locked = address.count >= address.limit
+        if locked:
+            _lock_seen(request, "address", address.limit, address.retry_after)
         account = _account(get_client_username(request, credentials))
         if account:
             usage = ratelimit.hit("login_failures_account", account)
             if usage.count >= usage.limit:
                 _account_lock(account)
+                _lock_seen(request, "account", usage.limit,
+                           settings.SEXTO_ACCOUNT_LOCKOUT_SECONDS)
                 locked = True
         if locked:
             request.axes_locked_out = True

@@ -209,6 +209,7 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
 AXES_HANDLER = "accounts.lockout.SextoAxesHandler"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"  # which lock, until when
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"

@@ -191,8 +191,12 @@ def test_one_address_failing_on_many_accounts_is_locked(world, behind_proxy, clo
     for email in ("a@example.test", "b@example.test", "c@example.test", "d@example.test"):
         login(attacker, email, "faux", **via_proxy("203.0.113.66"))
     # Locked on every account now, the learner's included, though it never failed there...
-    assert login(attacker, world.learner.email, world.password,
-                 **via_proxy("203.0.113.66")).status_code == 429
+    response = login(attacker, world.learner.email, world.password, **via_proxy("203.0.113.66"))
+    assert response.status_code == 429
+    # ...until the end of the hour's window, which the page and Retry-After say.
+    assert response["Retry-After"] == "3540"
+    body = response.content.decode()
+    assert "après 4 tentatives infructueuses" in body and "59\xa0minutes" in body
     # ...not the person at another address.
     assert login(Client(), world.learner.email, world.password,
                  **via_proxy("198.51.100.20")).status_code == 302
@@ -213,6 +217,8 @@ def test_an_account_is_locked_only_by_failures_spread_over_many_addresses_and_it
             login(Client(), world.learner.email, "faux", **via_proxy(f"203.0.113.{n}"))
     response = login(Client(), world.learner.email, world.password, **via_proxy("198.51.100.20"))
     assert response.status_code == 429
+    assert response["Retry-After"] == str(settings.SEXTO_ACCOUNT_LOCKOUT_SECONDS)
+    assert "Réinitialiser le mot de passe du compte lève ce blocage" in response.content.decode()
     # The owner is told once, in their language, how to get back in.
     [email] = mailoutbox
     assert email.to == [world.learner.email]
@@ -221,6 +227,10 @@ def test_an_account_is_locked_only_by_failures_spread_over_many_addresses_and_it
     assert "resetting your password lifts the block" in email.body
     login(Client(), world.learner.email, "faux", **via_proxy("203.0.113.9"))
     assert len(mailoutbox) == 1
+    from audit.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="auth.account_locked",
+                                     target_id=str(world.learner.pk)).count() == 1
     # Resetting the password (the emailed way back) lifts the lock.
     password_changed(user=world.learner, via="reset")
     assert login(Client(), world.learner.email, world.password,
