@@ -8,9 +8,10 @@ counters on the shared cache (core/ratelimit.py, rules `login_failures_address` 
 `login_failures_account`):
 
 - one address failing on any accounts is locked for the rest of its window;
-- an account is locked only at a much higher count spread over a day, which one address
-  cannot reach (it is locked long before); its owner is emailed, once per lock, how to get back
-  in, and resetting the password lifts the lock (accounts.services.password_changed).
+- an account is locked only at a much higher count spread over a day, to which one address
+  adds at most a few failures a day (`login_failures_pair_day`), so that only many addresses
+  reach it; its owner is emailed, once per lock, how to get back in, and resetting the
+  password lifts the lock (accounts.services.password_changed).
 """
 
 from __future__ import annotations
@@ -50,7 +51,11 @@ def account_locked_until(username: str | None) -> float | None:
     account = _account(username)
     if not account:
         return None
-    until = cache.get(_account_lock_key(account))
+    try:
+        until = cache.get(_account_lock_key(account))
+    except ratelimit.CACHE_ERRORS as error:
+        ratelimit.cache_unavailable(error)
+        return None
     if until is None or until <= ratelimit.clock():
         return None
     return until
@@ -59,16 +64,25 @@ def account_locked_until(username: str | None) -> float | None:
 def account_unlock(*, email: str) -> None:
     """Lift the lock and forget the failures: the owner proved they read their email."""
     account = _account(email)
-    cache.delete(_account_lock_key(account))
     _limit, seconds = ratelimit.rule("login_failures_account")
     start = int(ratelimit.clock() // seconds * seconds)
-    cache.delete(ratelimit.cache_key("login_failures_account", account, start))
+    try:
+        cache.delete_many([_account_lock_key(account),
+                           ratelimit.cache_key("login_failures_account", account, start)])
+    except ratelimit.CACHE_ERRORS as error:
+        ratelimit.cache_unavailable(error)
 
 
 def _account_lock(account: str) -> None:
     until = ratelimit.clock() + settings.SEXTO_ACCOUNT_LOCKOUT_SECONDS
     # add(): only the failure that sets the lock emails the owner, whatever the concurrency.
-    if cache.add(_account_lock_key(account), until, settings.SEXTO_ACCOUNT_LOCKOUT_SECONDS):
+    try:
+        added = cache.add(_account_lock_key(account), until,
+                          settings.SEXTO_ACCOUNT_LOCKOUT_SECONDS)
+    except ratelimit.CACHE_ERRORS as error:
+        ratelimit.cache_unavailable(error)
+        return
+    if added:
         _account_locked_notify(account, until)
 
 
@@ -145,7 +159,9 @@ class SextoAxesHandler(AxesDatabaseHandler):
         if locked:
             _lock_seen(request, "address", address.limit, address.retry_after)
         account = _account(get_client_username(request, credentials))
-        if account:
+        pair = ratelimit.hit("login_failures_pair_day",
+                             f"{ratelimit.address_key(request)}\0{account}")
+        if account and not pair.exceeded:
             usage = ratelimit.hit("login_failures_account", account)
             if usage.count >= usage.limit:
                 _account_lock(account)

@@ -182,17 +182,22 @@ else:
 # Each is counted per client address unless its comment says otherwise; fixed windows, so a
 # refusal says exactly when to come back (Retry-After).
 SEXTO_RATE_LIMITS = {
-    "signup": (5, 3600),                  # sign-up forms sent
+    # A school's staff often share one public address (its network's): the per-address limits
+    # leave room for a whole staff meeting signing up or in together.
+    "signup": (20, 3600),                 # sign-up forms sent
     "signup_notice": (3, 86400),          # per address typed: "you already have an account" emails
-    "password_reset": (5, 3600),          # reset forms sent
+    "password_reset": (10, 3600),         # reset forms sent
     "password_reset_email": (3, 3600),    # per address typed: reset emails asked for
-    "email_verification": (10, 3600),     # confirmations and new links asked for
-    "login": (30, 600),                   # sign-in forms sent, right or wrong
+    "email_verification": (30, 3600),     # confirmations and new links asked for
+    "login": (120, 600),                  # sign-in forms sent, right or wrong
     "verifier": (10, 60),                 # the public verifier: pasted, uploaded or fetched
     "credential_documents": (120, 60),    # public credential documents and attestation pages
     # Failed passwords (accounts/lockout.py, on top of django-axes's pair lock below).
-    "login_failures_address": (30, 3600),  # from one address, any account: address locked
+    "login_failures_address": (100, 3600),  # from one address, any account: address locked
     "login_failures_account": (50, 86400),  # on one account, from anywhere: account locked
+    # How many of one address's failures on one account count towards the account's, per day:
+    # reaching the account's count then takes many addresses, never one patient one.
+    "login_failures_pair_day": (5, 86400),
 }
 # Off only for load measurements from one address; failed-password locks stay on regardless.
 SEXTO_RATE_LIMITS_ENABLED = env_bool("SEXTO_RATE_LIMITS_ENABLED", True)

@@ -15,9 +15,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+import logging
 import math
 import time
 from dataclasses import dataclass
+
+from redis.exceptions import RedisError
 
 from django.conf import settings
 from django.core.cache import cache
@@ -25,6 +28,9 @@ from django.shortcuts import render
 
 from core.client_ip import client_ip
 
+logger = logging.getLogger(__name__)
+# What Django's RedisCache raises when the server cannot be reached.
+CACHE_ERRORS = (RedisError, OSError)
 # A few seconds beyond the window, so that a counter never vanishes while its window is open.
 _EXPIRY_MARGIN_SECONDS = 5
 
@@ -63,25 +69,41 @@ def _window(name: str) -> tuple[int, int, int, float]:
     return limit, seconds, start, now
 
 
+def cache_unavailable(error: Exception) -> None:
+    # An unreachable Redis must not take sign-in and sign-up down with it: the limits let the
+    # request through (django-axes's lock, in the database, still holds) and say so in the log.
+    logger.warning("The cache is unreachable; rate limits and lockouts are not counted: %s",
+                   error.__class__.__name__)
+
+
 def hit(name: str, value: str) -> Usage:
     """Count one more for `value` under rule `name`; the usage after counting."""
     limit, seconds, start, now = _window(name)
     key = cache_key(name, value, start)
-    if cache.add(key, 1, seconds + _EXPIRY_MARGIN_SECONDS):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr: this is the first of a new count
-            cache.set(key, 1, seconds + _EXPIRY_MARGIN_SECONDS)
+    retry_after = max(1, math.ceil(start + seconds - now))
+    try:
+        if cache.add(key, 1, seconds + _EXPIRY_MARGIN_SECONDS):
             count = 1
-    return Usage(count=count, limit=limit, retry_after=max(1, math.ceil(start + seconds - now)))
+        else:
+            try:
+                count = cache.incr(key)
+            except ValueError:  # expired between add and incr: the first of a new count
+                cache.set(key, 1, seconds + _EXPIRY_MARGIN_SECONDS)
+                count = 1
+    except CACHE_ERRORS as error:
+        cache_unavailable(error)
+        count = 0
+    return Usage(count=count, limit=limit, retry_after=retry_after)
 
 
 def peek(name: str, value: str) -> Usage:
     """The usage for `value` under rule `name`, without counting."""
     limit, seconds, start, now = _window(name)
-    count = int(cache.get(cache_key(name, value, start)) or 0)
+    try:
+        count = int(cache.get(cache_key(name, value, start)) or 0)
+    except CACHE_ERRORS as error:
+        cache_unavailable(error)
+        count = 0
     return Usage(count=count, limit=limit, retry_after=max(1, math.ceil(start + seconds - now)))
 
 

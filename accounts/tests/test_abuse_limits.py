@@ -237,6 +237,20 @@ def test_an_account_is_locked_only_by_failures_spread_over_many_addresses_and_it
                  **via_proxy("198.51.100.20")).status_code == 302
 
 
+def test_one_patient_address_never_locks_the_account(world, behind_proxy, clock, settings):
+    from axes.utils import reset
+
+    limits(settings, login_failures_account=(6, 86400))
+    attacker = Client()
+    for _hour in range(3):
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            login(attacker, world.learner.email, "faux", **via_proxy("203.0.113.66"))
+        reset()  # django-axes's hour has passed: the pair may try again
+    # Fifteen failures from one address, six needed to lock the account: still open.
+    assert login(Client(), world.learner.email, world.password,
+                 **via_proxy("198.51.100.20")).status_code == 302
+
+
 def test_below_the_spread_out_count_the_account_stays_open(world, behind_proxy, clock, settings):
     limits(settings, login_failures_account=(6, 86400))
     for n in range(5):
@@ -266,3 +280,4 @@ def test_no_key_in_the_cache_holds_an_email_or_an_address(world, clock, settings
     assert cache.get(ratelimit.cache_key(
         "login_failures_address", "203.0.113.66",
         int(NOW + 60) // 3600 * 3600)) == 1
+
