@@ -20,11 +20,10 @@ import math
 import time
 from dataclasses import dataclass
 
-from redis.exceptions import RedisError
-
 from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
+from redis.exceptions import RedisError
 
 from core.client_ip import client_ip
 
