@@ -34,6 +34,72 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def cache_empty() -> None:
+    """Empty the run's cache: rate-limit counters, lockouts, kept pages.
+
+    On Redis only the run's own keys (settings.CACHES' KEY_PREFIX, unique per run in
+    tests/environment.py) go: cache.clear() would empty the whole database, other runs' too.
+    """
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        client = backend._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{backend.key_prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    else:
+        backend.clear()
+
+
+def _redis_url() -> str:
+    import os
+
+    import redis
+
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except (redis.ConnectionError, redis.TimeoutError):
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis is not reachable at {url}: CI runs the limits against Redis")
+        pytest.skip(f"Redis is not reachable at {url}")
+    return url
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def shared_cache(request, settings):
+    """The rate limits' cache: each test runs on the local-memory cache of the embedded default
+    and on the machine's real Redis (REDIS_URL, else 127.0.0.1:6379), as production does.
+
+    The Redis keys carry a prefix of this test's own: runs and tests never see each other's.
+    """
+    import os
+    import uuid
+
+    if request.param == "redis":
+        settings.CACHES = {"default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _redis_url(),
+            "KEY_PREFIX": f"{os.environ.get('SEXTO_CACHE_KEY_PREFIX', 'sexto-test')}-"
+                          f"{uuid.uuid4().hex[:8]}",
+        }}
+    else:
+        settings.CACHES = {"default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"test-{uuid.uuid4().hex[:8]}",
+        }}
+    yield request.param
+    cache_empty()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Counters would otherwise pass from test to test: the tenth sign-up of the run refused.
+    cache_empty()
+
+
 @pytest.fixture(autouse=True)
 def _french_by_default():
     # A request to an /en/ page leaves English active in this thread; later reverse() calls

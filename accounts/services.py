@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -24,6 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import passkeys, reference
 from accounts.eligibility import SCHOOL_STAFF_ROLES
+from accounts.lockout import account_unlock
 from accounts.models import (
     CASE_ROLES,
     PLATFORM_ROLES,
@@ -43,6 +45,7 @@ from accounts.selectors import (
 )
 from accounts.templatetags.accounts_extras import duration
 from audit.services import record
+from core import ratelimit
 from core.exceptions import ApplicationError
 
 logger = logging.getLogger(__name__)
@@ -309,6 +312,54 @@ def account_create(
     return user
 
 
+def account_signup(
+    *, full_name: str, email: str, password: str, preferred_language: str,
+    school: Organisation | None = None, request=None,
+) -> User | None:
+    """Sign-up as the page offers it, telling nobody but the address's owner whether it has an
+    account: a new address gets an account and a link to confirm it; an address that already
+    has one gets an email saying so to its owner (how to sign in or reset the password), and
+    the account is not touched. The page answers the same either way (accounts.views.signup).
+
+    Returns the new account, or None when the address already had one.
+    """
+    email = User.objects.normalize_email(email).strip().lower()
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is None:
+        try:
+            return account_create(full_name=full_name, email=email, password=password,
+                                  preferred_language=preferred_language, school=school,
+                                  request=request)
+        except ApplicationError as error:
+            if error.code != "email_taken":  # taken meanwhile by a sign-up racing this one
+                raise
+            existing = User.objects.filter(email__iexact=email).first()
+            if existing is None:
+                raise
+    else:
+        # As long as creating an account takes: the time of the answer tells nothing either.
+        make_password(password)
+    record(action="account.signup_existing", target=existing, request=request)
+    # A few a day at most: sign-up must not become a way to flood someone's inbox.
+    if existing.is_active and not ratelimit.hit("signup_notice", existing.email).exceeded:
+        _signup_existing_notify(existing)
+    return None
+
+
+def _signup_existing_notify(user: User) -> None:
+    with translation.override(user.preferred_language):
+        body = render_to_string("accounts/email/signup_existing.txt", {
+            "user": user,
+            "login_url": settings.SITE_URL + reverse("accounts:login"),
+            "reset_url": settings.SITE_URL + reverse("accounts:password_reset"),
+        })
+        subject = _("Vous avez déjà un compte Sexto")
+    try:
+        send_mail(subject, body, None, [user.email])
+    except OSError:
+        logger.warning("A sign-up notice to an existing account could not be sent")
+
+
 def profile_update(*, user: User, full_name: str, preferred_language: str, request=None) -> User:
     if preferred_language not in dict(settings.LANGUAGES):
         raise ApplicationError(_("Langue non offerte."), code="language")
@@ -345,6 +396,10 @@ def password_changed(*, user: User, via: str, request=None) -> None:
     """Audit a new password, set by the person ("change") or through an emailed link ("reset")."""
     record(action="password.changed", actor=user, target=user, request=request,
            data={"via": via})
+    if via == "reset":
+        # Whoever reset it read the account's email: a lock from failures spread over many
+        # addresses (accounts/lockout.py) ends here, as its email promises.
+        account_unlock(email=user.email)
 
 
 # --- Join requests: "I work at this school" ---------------------------------------------

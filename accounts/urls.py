@@ -4,16 +4,28 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from accounts import security_views, session_views, views
+from core.ratelimit import rate_limited
+
+
+def _email_typed(request) -> str | None:
+    # Counted per address typed too: nobody gets a flood of reset emails from many addresses.
+    return request.POST.get("email", "").strip().lower() or None
+
 
 app_name = "accounts"
 urlpatterns = [
-    path(_("compte/inscription/"), views.signup, name="signup"),
-    path(_("compte/courriel/confirmer/<str:token>/"), views.verify_email, name="verify_email"),
-    path(_("compte/courriel/nouveau-lien/"), views.verify_email_resend,
+    path(_("compte/inscription/"), rate_limited("signup")(views.signup), name="signup"),
+    path(_("compte/inscription/courriel-envoye/"), views.signup_done, name="signup_done"),
+    path(_("compte/courriel/confirmer/<str:token>/"),
+         rate_limited("email_verification")(views.verify_email), name="verify_email"),
+    path(_("compte/courriel/nouveau-lien/"),
+         rate_limited("email_verification")(views.verify_email_resend),
          name="verify_email_resend"),
-    path(_("compte/connexion/"), views.LoginView.as_view(), name="login"),
+    path(_("compte/connexion/"), rate_limited("login")(views.LoginView.as_view()),
+         name="login"),
     path(_("compte/deconnexion/"), views.LogoutView.as_view(), name="logout"),
-    path(_("compte/mot-de-passe/oublie/"), views.PasswordResetView.as_view(),
+    path(_("compte/mot-de-passe/oublie/"), rate_limited("password_reset")(
+        rate_limited("password_reset_email", key=_email_typed)(views.PasswordResetView.as_view())),
          name="password_reset"),
     path(_("compte/mot-de-passe/oublie/envoye/"), views.PasswordResetDoneView.as_view(),
          name="password_reset_done"),

@@ -1,8 +1,9 @@
 """Accounts pages: sign-up, login and passwords, profile, people management."""
 
+from urllib.parse import quote
+
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -44,7 +45,7 @@ from accounts.selectors import (
 )
 from accounts.services import (
     EMAIL_VERIFICATION_MAX_AGE,
-    account_create,
+    account_signup,
     email_token_user,
     email_verification_send,
     email_verify,
@@ -62,9 +63,6 @@ from accounts.services import (
 from audit.services import record_refusal
 from core.exceptions import ApplicationError
 from core.language import translate_url  # reads `next` in its own language
-
-# Signing up logs the person in directly; the lockout backend only guards password checks.
-_SIGNUP_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def _in_language(response: HttpResponse, language: str) -> HttpResponse:
@@ -91,31 +89,31 @@ def _redirect_in_language(view_name: str, language: str) -> HttpResponse:
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:profile")
-    # Someone sent to sign in who creates an account instead still goes where they were going.
+    # Someone sent to sign in who creates an account instead still goes where they were going,
+    # through the sign-in link of the next page.
     next_url = mfa.safe_next(request)
     form = SignupForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        try:
-            user = account_create(
-                full_name=data["full_name"], email=data["email"], password=data["password1"],
-                preferred_language=data["preferred_language"], school=data["school"],
-                request=request,
-            )
-        except ApplicationError as error:
-            form.add_error("email" if error.code == "email_taken" else None, error.message)
-        else:
-            login(request, user, backend=_SIGNUP_BACKEND)
-            with translation.override(user.preferred_language):
-                messages.success(request, _(
-                    "Bienvenue ! Votre compte est créé. Nous vous avons envoyé un courriel : "
-                    "cliquez sur son lien pour confirmer votre adresse."
-                ))
-            language = user.preferred_language
-            if next_url:
-                return _in_language(redirect(translate_url(next_url, language)), language)
-            return _redirect_in_language(settings.LOGIN_REDIRECT_URL, language)
+        # The same answer whether the address already has an account or not (its owner is
+        # emailed instead): the page must not tell anybody who has an account here.
+        account_signup(
+            full_name=data["full_name"], email=data["email"], password=data["password1"],
+            preferred_language=data["preferred_language"], school=data["school"],
+            request=request,
+        )
+        language = data["preferred_language"]
+        with translation.override(language):
+            url = reverse("accounts:signup_done")
+        if next_url:
+            url += "?next=" + quote(translate_url(next_url, language), safe="/")
+        return _in_language(redirect(url), language)
     return render(request, "accounts/signup.html", {"form": form, "next": next_url})
+
+
+@require_GET
+def signup_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/signup_done.html", {"next": mfa.safe_next(request)})
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,7 +1,9 @@
 """Django's authentication signals are the framework's hook for logins; we only listen."""
 
 import hashlib
+import hmac
 
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -21,7 +23,12 @@ def _logout(sender, request, user, **kwargs):
 
 @receiver(user_login_failed, dispatch_uid="audit_login_failed")
 def _login_failed(sender, credentials, request=None, **kwargs):
-    # Keep only a hash of the identifier tried: a mistyped password in the email field stays out.
+    # Keep only a keyed hash of the identifier tried: a mistyped password in the email field
+    # stays out, and without AUDIT_KEY a dictionary of emails cannot reverse it (a plain digest
+    # of an email is found by hashing a list of emails). The same identifier gives the same
+    # hash, so an investigator holding the key can still link repeated attempts.
     tried = (credentials or {}).get("username") or (credentials or {}).get("email") or ""
-    digest = hashlib.sha256(tried.strip().lower().encode()).hexdigest()[:16] if tried else ""
-    record(action="auth.login_failed", data={"identifier_sha256": digest}, request=request)
+    digest = hmac.new(settings.AUDIT_KEY.encode(), b"login-identifier\0" +
+                      tried.strip().lower().encode(), hashlib.sha256).hexdigest()[:32] \
+        if tried else ""
+    record(action="auth.login_failed", data={"identifier_hmac": digest}, request=request)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from audit.actions import check_action
 from audit.models import AuditChainHead, AuditEvent
+from core.client_ip import client_ip
 
 GENESIS = "0" * 64
 
@@ -36,9 +37,10 @@ def _payload(event: AuditEvent) -> dict:
 
 
 def _client_ip(request) -> str | None:
+    # The client's address as the trusted reverse proxies saw it, never the proxy's own.
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    return client_ip(request)
 
 
 def record(

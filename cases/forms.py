@@ -20,7 +20,7 @@ from cases.models import (
     Student,
     SupportAction,
 )
-from cases.validators import reject_embedded_data
+from cases.validators import reject_embedded_data, without_embedded_data
 from core.exceptions import ApplicationError
 
 TEXT_MAX = 10_000
@@ -71,7 +71,23 @@ def _date(label, *, required=False):
                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
-class CaseForm(forms.Form):
+class _EmbeddedDataShownWithout:
+    """A field refused for embedded data is shown back without it: the rest of what was typed
+    stays, and the page never sends the image back (cases/validators.py)."""
+
+    def full_clean(self):
+        super().full_clean()
+        refused = [name for name, errors in self.errors.items() if name in self.fields and any(
+            error.code == "embedded_data" for error in errors.as_data())]
+        if refused:
+            data = self.data.copy()
+            for name in refused:
+                key = self.add_prefix(name)
+                data[key] = without_embedded_data(data.get(key, ""))
+            self.data = data
+
+
+class CaseForm(_EmbeddedDataShownWithout, forms.Form):
     """Base: no colon after labels, the case version, and service errors shown in place."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -270,7 +286,7 @@ class LeadForm(CaseForm):
         self.fields["lead"].choices = [("", CHOOSE), *interveners]
 
 
-class FollowUpForm(forms.ModelForm):
+class FollowUpForm(_EmbeddedDataShownWithout, forms.ModelForm):
     notes = _text(_("Notes policières"), required=False, rows=4)
 
     class Meta:

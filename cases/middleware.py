@@ -20,7 +20,9 @@ from audit.services import record
 CASE_NAMESPACE = "cases"
 # A case form is a few pages of text at most.
 MAX_CASE_BODY_BYTES = 256 * 1024
-ACCEPTED_BODY_TYPES = {"application/x-www-form-urlencoded", ""}
+# The only body a case URL takes: a form of text fields. A body without a Content-Type is
+# refused too: nothing says what it is, and a file can be sent that way.
+ACCEPTED_BODY_TYPES = {"application/x-www-form-urlencoded"}
 
 
 @lru_cache(maxsize=1)

@@ -6,6 +6,7 @@ See README.md ("Configuration") for the variables.
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -62,6 +64,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # First after it, so that every response gets the policy, the early refusals of the
+    # middleware below (case uploads, CSRF, lockouts) and the admin's pages included.
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -76,7 +82,6 @@ MIDDLEWARE = [
     "accounts.middleware.SessionPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "core.middleware.SecurityHeadersMiddleware",
     # Last, as django-axes asks: it turns a lockout into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -143,11 +148,73 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
 
+# --- Client address, shared cache, abuse limits ------------------------------------------------
+# How many reverse proxies stand in front of the application, each appending the address it
+# received from to X-Forwarded-For (core/client_ip.py). 0: the connection's address is the
+# client's, and X-Forwarded-For is ignored (anybody can write it).
+SEXTO_TRUSTED_PROXIES = env_int("SEXTO_TRUSTED_PROXIES", 0)
+if SEXTO_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("SEXTO_TRUSTED_PROXIES must be 0 or more")
+
+# Rate limits, lockout counters and the anonymous attestation pages live in Django's cache. With
+# several server processes the counters must be shared, hence Redis in production; the embedded
+# default (one process) keeps them in its own memory.
+REDIS_URL = env_str("REDIS_URL") or env_str("CACHE_URL")
+if REDIS_URL:
+    if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            "REDIS_URL (or CACHE_URL) must be a redis://, rediss:// or unix:// address")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Lets several sites (or test runs) share one Redis server without seeing each other.
+            "KEY_PREFIX": env_str("SEXTO_CACHE_KEY_PREFIX", "sexto"),
+            # An unreachable cache answers in a second rather than holding the request.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                          "LOCATION": "sexto"}}
+
+# One table for every limit (core/ratelimit.py): name -> (how many, per how many seconds).
+# Each is counted per client address unless its comment says otherwise; fixed windows, so a
+# refusal says exactly when to come back (Retry-After).
+SEXTO_RATE_LIMITS = {
+    # A school's staff often share one public address (its network's): the per-address limits
+    # leave room for a whole staff meeting signing up or in together.
+    "signup": (20, 3600),                 # sign-up forms sent
+    "signup_notice": (3, 86400),          # per address typed: "you already have an account" emails
+    "password_reset": (10, 3600),         # reset forms sent
+    "password_reset_email": (3, 3600),    # per address typed: reset emails asked for
+    "email_verification": (30, 3600),     # confirmations and new links asked for
+    "login": (120, 600),                  # sign-in forms sent, right or wrong
+    "verifier": (10, 60),                 # the public verifier: pasted, uploaded or fetched
+    "credential_documents": (120, 60),    # public credential documents and attestation pages
+    # Failed passwords (accounts/lockout.py, on top of django-axes's pair lock below).
+    "login_failures_address": (100, 3600),  # from one address, any account: address locked
+    "login_failures_account": (50, 86400),  # on one account, from anywhere: account locked
+    # How many of one address's failures on one account count towards the account's, per day:
+    # reaching the account's count then takes many addresses, never one patient one.
+    "login_failures_pair_day": (5, 86400),
+}
+# Off only for load measurements from one address; failed-password locks stay on regardless.
+SEXTO_RATE_LIMITS_ENABLED = env_bool("SEXTO_RATE_LIMITS_ENABLED", True)
+# An account locked by failures spread over many addresses stays locked this long, unless its
+# owner resets the password (they are emailed how).
+SEXTO_ACCOUNT_LOCKOUT_SECONDS = env_int("SEXTO_ACCOUNT_LOCKOUT_SECONDS", 3600)
+
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1  # hours
-# Lock an account from one address: locking a whole address would let anyone lock out a
-# school behind one NAT, and locking an account everywhere would let anyone lock out a person.
+# django-axes locks an account from one address (the client's, core/client_ip.py): locking a
+# whole address at 5 would lock out a school behind one NAT, and locking an account everywhere
+# would let anyone lock out a person. The address alone and the account alone are locked at
+# the much higher counts above, by accounts.lockout.SextoAxesHandler.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
+AXES_HANDLER = "accounts.lockout.SextoAxesHandler"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"  # which lock, until when
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
@@ -217,6 +284,25 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# One Content-Security-Policy for every response, the administration included (django-csp):
+# our own scripts and styles only, no inline script or style attribute. A template that needs
+# an inline <script> or <style> gives it nonce="{{ request.csp_nonce }}": the nonce is then
+# added to the header of that response only (none of ours needs one today, nor does Django's
+# admin in 5.2).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)

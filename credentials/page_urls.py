@@ -4,12 +4,18 @@ and its PDF. The attestation path is the badges app's, matched here first."""
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from core.ratelimit import rate_limited
 from credentials import verifier_views, views
+
+# The public attestation and its PDF, like the documents of credentials/urls.py; the verifier,
+# which may fetch an address for its visitor, has a rule of its own.
+_limited = rate_limited("credential_documents", methods=("GET", "HEAD"))
 
 app_name = "credential_pages"
 urlpatterns = [
-    path(_("attestations/<uuid:award_id>/"), views.attestation, name="attestation"),
-    path(_("attestations/<uuid:award_id>/pdf/"), views.attestation_pdf, name="attestation_pdf"),
+    path(_("attestations/<uuid:award_id>/"), _limited(views.attestation), name="attestation"),
+    path(_("attestations/<uuid:award_id>/pdf/"), _limited(views.attestation_pdf),
+         name="attestation_pdf"),
     path(_("attestations/<uuid:award_id>/revoquer/"), views.award_revoke, name="award_revoke"),
-    path(_("verifier/"), verifier_views.verifier, name="verifier"),
+    path(_("verifier/"), rate_limited("verifier")(verifier_views.verifier), name="verifier"),
 ]

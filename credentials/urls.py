@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from core.ratelimit import rate_limited
 from credentials import views
 
 app_name = "credentials"
@@ -22,3 +23,9 @@ urlpatterns = [
     path("ob/v2/assertions/<uuid:award_id>.json", views.ob2_assertion, name="ob2_assertion"),
     path("ob/v2/assertions/<uuid:award_id>.png", views.ob2_png, name="ob2_png"),
 ]
+
+# Public documents, fetched by anybody's verifier or backpack: each limited per client address
+# (core/ratelimit.py, rule "credential_documents").
+for _pattern in urlpatterns:
+    _pattern.callback = rate_limited("credential_documents", methods=("GET", "HEAD"))(
+        _pattern.callback)

@@ -12,6 +12,7 @@ tested in subprocesses (config/tests/test_deploy_check.py).
 
 import os
 import tempfile
+import uuid
 
 import pytest
 
@@ -25,6 +26,9 @@ os.environ.setdefault("SEXTO_SIGNING_KEYS_FILE",
                       os.path.join(os.environ["SEXTO_VAR_DIR"], "signing-keys.json"))
 # Case content is encrypted with keys from the environment; the run has its own throwaway key.
 os.environ.setdefault("SEXTO_CASE_KEYS", "YKB1Q2cN3yK0pq9qXzY8sJm6mF4w8Hq4sQm3cWm2e0o=")
+# With REDIS_URL (as CI sets it), the cache is that Redis server, shared with other runs and
+# sites: the run's keys carry a prefix of their own, and conftest.py empties only those.
+os.environ.setdefault("SEXTO_CACHE_KEY_PREFIX", f"sexto-test-{uuid.uuid4().hex[:12]}")
 
 
 def pytest_addoption(parser):

@@ -180,8 +180,19 @@ def _signup(client, world, next_url=None, **changes):
     return client.post(url + (f"?next={quote(next_url)}" if next_url else ""), data)
 
 
-def test_sign_up_without_next_lands_on_the_home(client, world):
+def _done(language: str = "fr", next_url: str | None = None) -> str:
+    with translation.override(language):
+        url = reverse("accounts:signup_done")
+    return url + (f"?next={quote(next_url, safe='/')}" if next_url else "")
+
+
+def test_sign_up_without_next_signs_in_then_lands_on_the_home(client, world):
+    # Signing up signs nobody in (issue 10: that would tell a new address from a known one);
+    # the page says to check the email, and signing in leads home.
     response = _signup(client, world)
+    assert response["Location"] == _done()
+    response = password_step(client, User.objects.get(email="karine.nouvelle@example.test"),
+                             "une-longue-phrase-secrete-7")
     assert response["Location"] == home()
     page = client.get(response["Location"])
     assert page.templates[0].name == "core/home_person.html"
@@ -195,14 +206,17 @@ def test_sign_up_follows_next(client, world, wanted):
     assert f'name="next" value="{wanted}"' in body.replace("&amp;", "&")
     assert f'href="{link("login", wanted)}"' in body
     response = _signup(client, world, wanted)
-    assert response["Location"] == wanted
+    assert response["Location"] == _done(next_url=wanted)
     assert User.objects.filter(email="karine.nouvelle@example.test").exists()
+    # The page's sign-in link carries it on.
+    body = client.get(response["Location"]).content.decode()
+    assert f'href="{link("login", wanted)}"' in body
 
 
 def test_sign_up_in_english_follows_next_in_english(client, world):
     response = _signup(client, world, reverse("accounts:profile"), preferred_language="en")
     with translation.override("en"):
-        assert response["Location"] == reverse("accounts:profile")
+        assert response["Location"] == _done("en", reverse("accounts:profile"))
 
 
 @pytest.mark.parametrize("off_site", OFF_SITE)
@@ -210,7 +224,7 @@ def test_sign_up_drops_an_off_site_next(client, world, off_site):
     body = client.get(reverse("accounts:signup") + f"?next={quote(off_site)}").content.decode()
     assert _next_fields_and_links(body) == []
     response = _signup(client, world, off_site)
-    assert response["Location"] == home()
+    assert response["Location"] == _done()
 
 
 def test_a_form_with_errors_keeps_next(client, world, wanted):

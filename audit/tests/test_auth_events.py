@@ -1,5 +1,6 @@
 """Logins, logouts and failed logins are written to the audit log (audit/receivers.py)."""
 
+import hashlib
 import json
 
 import pytest
@@ -57,8 +58,27 @@ def test_failed_login_stores_no_clear_identifier(person):
     ).lower()
     assert "zoe" not in stored and "example.test" not in stored
     assert "mauvais" not in stored
-    digest = event.data["identifier_sha256"]
-    assert len(digest) == 16 and set(digest) <= set("0123456789abcdef")
+    digest = event.data["identifier_hmac"]
+    assert len(digest) == 32 and set(digest) <= set("0123456789abcdef")
+
+
+def test_failed_login_hash_is_keyed_so_a_dictionary_of_emails_does_not_reverse_it(
+        person, settings):
+    # An attacker holding the log and a list of emails hashes each one: a plain digest of the
+    # identifier (in whole or a prefix) would be found that way.
+    tried = "zoe.fictive@example.test"
+    authenticate(login_request(), username=tried, password="mauvais")
+    stored = AuditEvent.objects.get(action="auth.login_failed").data
+    plain = hashlib.sha256(tried.encode()).hexdigest()
+    assert "identifier_sha256" not in stored
+    assert not any(plain.startswith(str(value)[:16]) or str(value)[:16] in plain
+                   for value in stored.values())
+    # And it depends on AUDIT_KEY: another key gives another hash for the same identifier.
+    settings.AUDIT_KEY = "another-audit-key-for-this-test-only-0123456789"
+    authenticate(login_request(), username=tried, password="mauvais")
+    hashes = [e.data["identifier_hmac"]
+              for e in AuditEvent.objects.filter(action="auth.login_failed").order_by("sequence")]
+    assert hashes[0] != hashes[1]
 
 
 def test_failed_login_hash_is_the_same_for_the_same_identifier(person):
@@ -66,7 +86,7 @@ def test_failed_login_hash_is_the_same_for_the_same_identifier(person):
     authenticate(login_request(), username="zoe.fictive@example.test", password="mauvais")
     authenticate(login_request(), username="ZOE.FICTIVE@example.test ", password="autre")
     authenticate(login_request(), username="autre.personne@example.test", password="x")
-    digests = [e.data["identifier_sha256"] for e in AuditEvent.objects.order_by("sequence")]
+    digests = [e.data["identifier_hmac"] for e in AuditEvent.objects.order_by("sequence")]
     assert digests[0] == digests[1] != digests[2]
 
 

@@ -140,6 +140,24 @@ def test_embedded_data_is_refused_and_the_rest_is_kept(cw, case_of):
     assert Entry.objects.count() == 0
 
 
+def test_an_image_wrapped_at_76_columns_is_refused_and_not_sent_back(cw, case_of):
+    """Issue 10: a 2.4 KB PNG typed as wrapped base64 was saved and came back from the page."""
+    import base64
+
+    from cases.tests.test_embedded_data import PNG
+
+    client = verified_client(cw.intervener)
+    wrapped = base64.encodebytes(PNG).decode()
+    response = post_step(client, case_of, "meeting", {
+        "kind": "note", "student": "", "happened_at": NOW,
+        "notes": "Texte gardé.\n" + wrapped + "\nEt la suite."})
+    body = response.content.decode()
+    assert response.status_code == 400 and "fichier encodé" in body
+    assert "Texte gardé." in body and "Et la suite." in body
+    assert not any(line in body for line in wrapped.splitlines())
+    assert Entry.objects.count() == 0
+
+
 def test_names_stay_hidden_until_a_reauthenticated_reveal(cw, case_of):
     student = Student.objects.get()
     client = verified_client(cw.intervener)

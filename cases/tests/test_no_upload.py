@@ -104,6 +104,33 @@ def test_a_raw_image_body_or_an_oversized_form_is_refused(cw, targets, upload_di
     assert list(upload_dirs.iterdir()) == []
 
 
+def test_a_body_without_a_content_type_is_refused_unread(cw, targets, upload_dirs):
+    """Issue 10: a body with no Content-Type at all got past the middleware."""
+    from django.test.client import FakePayload
+
+    client = verified_client(cw.intervener)
+    png = SAMPLES["png"][0]
+    rows = case_rows()
+    for url in targets:
+        # No CONTENT_TYPE in the environment at all, as a raw client can send it.
+        response = client.request(REQUEST_METHOD="POST", PATH_INFO=url,
+                                  CONTENT_LENGTH=str(len(png)), **{"wsgi.input": FakePayload(png)})
+        assert "CONTENT_TYPE" not in response.wsgi_request.environ
+        assert response.status_code == 415, url
+        assert response.wsgi_request.environ["wsgi.input"].read_started is False
+        # And an empty one, as the test client sends it.
+        assert send(client, url, png, "").status_code == 415
+    assert case_rows() == rows
+    assert list(upload_dirs.iterdir()) == []
+
+
+def test_other_text_types_are_refused_too(cw, targets):
+    client = verified_client(cw.intervener)
+    for content_type in ("text/plain", "application/json", "application/xml"):
+        response = send(client, targets[0], b"notes=bonjour", content_type)
+        assert response.status_code == 415, content_type
+
+
 def test_fifty_megabytes_of_video_are_refused_without_being_read(cw, targets, upload_dirs):
     payload = SAMPLES["mp4"][0] + b"\x00" * (50 * 1024 * 1024)
     body = multipart(payload, "video/mp4", "clip.mp4")

@@ -17,6 +17,8 @@ PRODUCTION = {
     "DEBUG": "0",
     "SITE_URL": "https://sexto.example.org",
     "ALLOWED_HOSTS": "sexto.example.org",
+    # Rate limits and lockouts shared by every server process (not contacted by the check).
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
 }
 # Variables of the developer's or CI's shell that would change what is being tested; the
 # browser tests' conftest sets DJANGO_ALLOW_ASYNC_UNSAFE in this process, which the deploy check
@@ -27,6 +29,7 @@ _CLEARED = {
     "AUDIT_KEY", "AUDIT_KEY_FILE", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
     "SECURE_HSTS_PRELOAD", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE",
     "SEXTO_SIGNING_KEYS", "SEXTO_SIGNING_KEYS_FILE", "SEXTO_CASE_KEYS", "SEXTO_CASE_KEYS_FILE",
+    "REDIS_URL", "CACHE_URL", "SEXTO_TRUSTED_PROXIES",
 }
 
 
@@ -69,6 +72,21 @@ def test_production_configuration_passes_the_deploy_check(secret_key, keys):
                           "--fail-level", "WARNING")
     assert result.returncode == 0, result.stderr + result.stdout
     assert "System check identified no issues" in result.stdout
+
+
+def test_a_cache_of_each_process_s_own_is_reported(secret_key, keys):
+    production = {k: v for k, v in PRODUCTION.items() if k != "REDIS_URL"}
+    result = deploy_check({**production, "SECRET_KEY": secret_key, **keys},
+                          "--fail-level", "WARNING")
+    assert result.returncode != 0
+    assert "core.W001" in result.stderr + result.stdout
+
+
+def test_a_cache_url_that_is_not_redis_stops_start_up(secret_key, keys):
+    result = deploy_check({**PRODUCTION, "SECRET_KEY": secret_key, **keys,
+                           "REDIS_URL": "memcached://127.0.0.1:11211"})
+    assert result.returncode != 0
+    assert "REDIS_URL (or CACHE_URL) must be a redis://" in result.stderr
 
 
 def test_missing_signing_keys_fail_the_check_loudly(secret_key):

@@ -157,16 +157,22 @@ def test_from_sign_up_to_a_published_architecte_attestation(
     learner.get_by_label("Mot de passe (encore une fois)").fill(LEARNER_PASSWORD)
     learner.get_by_label("Mon école").select_option(label="École des Pionniers")
     learner.get_by_role("button", name="Créer mon compte").click()
-    # She lands on her home, which says what her new account still needs.
-    expect(learner.get_by_role("heading", level=1)).to_have_text("Bonjour Josée")
-    expect(learner.get_by_text("École des Pionniers : en attente")).to_be_visible()
+    # The page says the same whether the address had an account or not: check the email.
+    expect(learner.get_by_role("heading", level=1)).to_have_text("Vérifiez vos courriels")
     visit.check(learner)
 
-    # 2. She confirms her address from the email she received.
+    # 2. She confirms her address from the email she received, then signs in.
     learner.goto(_link_in_last_email(mailoutbox, LEARNER_EMAIL))
     visit.check(learner)
     learner.get_by_role("button", name="Confirmer mon adresse").click()
     expect(learner.get_by_text("Votre adresse courriel est confirmée.")).to_be_visible()
+    learner.get_by_label("Adresse courriel").fill(LEARNER_EMAIL)
+    learner.get_by_label("Mot de passe").fill(LEARNER_PASSWORD)
+    learner.get_by_role("button", name="Se connecter").click()
+    # She lands on her home, which says what her new account still needs.
+    expect(learner.get_by_role("heading", level=1)).to_have_text("Bonjour Josée")
+    expect(learner.get_by_text("École des Pionniers : en attente")).to_be_visible()
+    visit.check(learner)
 
     # 3. The service centre's administrator confirms she works at École des Pionniers: a
     # decision that hands out a role, taken with a second factor (signing in with it counts
