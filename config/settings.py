@@ -107,8 +107,16 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'sexto.sqlite3'}"),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        # A persistent connection the database dropped (a restart, a failover) is replaced at
+        # the next request instead of failing it: the site recovers by itself.
+        conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database out of reach answers the 503 page (core/errors.py) within seconds instead of
+    # holding every worker until the operating system gives up on the connection.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 3))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Django's backend with a flush that empties the append-only audit table too
     # (config/sqlite_backend). IMMEDIATE takes the write lock at BEGIN: two requests appending
@@ -206,6 +214,14 @@ SEXTO_ISSUER_EMAIL = env_str("SEXTO_ISSUER_EMAIL", "badges@sexto.localhost")
 
 # The audit chain is keyed; a separate key lets the audit key be rotated apart from sessions.
 AUDIT_KEY = env_secret("AUDIT_KEY") or SECRET_KEY
+# The credential signing keyring (credentials/keys.py): its JSON, or the file holding it. The
+# file is named rather than read here: `sexto keys rotate` rewrites it and a running process
+# reads the new keyring without a restart.
+SEXTO_SIGNING_KEYS = env_str("SEXTO_SIGNING_KEYS")
+SEXTO_SIGNING_KEYS_FILE = env_str("SEXTO_SIGNING_KEYS_FILE")
+# The Fernet keys of case content (cases/crypto.py), newest first, comma-separated.
+SEXTO_CASE_KEYS = [key.strip() for key in env_secret("SEXTO_CASE_KEYS").split(",")
+                   if key.strip()]
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -39,11 +39,16 @@ class Command(BaseCommand):
         saved_keys = {name: os.environ.pop(name, None)
                       for name in ("SEXTO_SIGNING_KEYS", "SEXTO_SIGNING_KEYS_FILE",
                                    "SEXTO_CASE_KEYS", "SEXTO_CASE_KEYS_FILE")}
-        os.environ["SEXTO_SIGNING_KEYS"] = keyring_generate().to_json()
-        os.environ["SEXTO_CASE_KEYS"] = Fernet.generate_key().decode()
+        keys = {"SEXTO_SIGNING_KEYS": keyring_generate().to_json(),
+                "SEXTO_CASE_KEYS": Fernet.generate_key().decode()}
+        # In the environment for the processes the bench starts (they read their settings),
+        # and in this process's settings, which read the environment once, at start-up.
+        os.environ.update(keys)
         try:
             # As in production: DEBUG would also record every SQL query in memory.
-            with override_settings(DEBUG=False):
+            with override_settings(DEBUG=False, SEXTO_SIGNING_KEYS=keys["SEXTO_SIGNING_KEYS"],
+                                   SEXTO_SIGNING_KEYS_FILE="",
+                                   SEXTO_CASE_KEYS=[keys["SEXTO_CASE_KEYS"]]):
                 figures = bench_run(only=groups, quick=quick)
                 meta = bench_meta(quick=quick)
         finally:
