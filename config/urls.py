@@ -2,9 +2,12 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from config.health import healthz
 from core.language import set_language
 
 urlpatterns = [
+    # Outside the language prefixes: load balancers probe one fixed address (config/health.py).
+    path("healthz", healthz, name="healthz"),
     # Django's set_language, reading the page to translate in its own language (core.language).
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("credentials.urls")),
