@@ -253,9 +253,14 @@ SILENCED_SYSTEM_CHECKS = [] if env_bool("SECURE_HSTS_PRELOAD", False) or DEBUG e
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"database_outage": {"()": "core.errors.DatabaseOutageLogFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # A database outage is one line per request, not a traceback each (core/errors.py).
+        "django.request": {"filters": ["database_outage"]},
+    },
 }
 
 SEXTO_CONTENT_DIR = BASE_DIR / "content"

@@ -29,6 +29,7 @@ def test_main_names_itself_sexto_in_help(capsys):
     assert "sexto help <subcommand>" in capsys.readouterr().out
 
 
+@pytest.mark.subprocess
 def test_installed_console_script_runs():
     script = Path(sys.executable).parent / "sexto"
     assert script.exists(), "the `sexto` console script is not installed (uv sync)"
@@ -56,6 +57,7 @@ def _sexto(*args, env) -> subprocess.CompletedProcess:
         check=False)
 
 
+@pytest.mark.subprocess
 def test_with_no_configuration_and_no_demo_one_line_says_what_to_set(tmp_path):
     result = _sexto("check", env=_bare_environment(tmp_path))
     assert result.returncode == 2
@@ -65,6 +67,7 @@ def test_with_no_configuration_and_no_demo_one_line_says_what_to_set(tmp_path):
         "run `uv run sexto demo` first."]
 
 
+@pytest.mark.subprocess
 def test_after_the_demo_commands_run_on_its_configuration_and_say_so(tmp_path):
     import sqlite3
 

@@ -64,6 +64,7 @@ def test_the_case_keys_check_uses_the_configured_keys(client, settings):
     assert client.get("/healthz").status_code == 200
 
 
+@pytest.mark.subprocess
 def test_production_settings_exempt_only_healthz_from_the_https_redirect(client, settings):
     result = sexto_shell(
         "from django.conf import settings; print(settings.SECURE_SSL_REDIRECT, "
