@@ -18,7 +18,7 @@ urlpatterns += i18n_patterns(
     path("", include("accounts.urls")),
     path("", include("notifications.urls")),
     path("", include("training.urls")),
-    # Before badges: it answers the attestation path with the credential downloads added.
+    # The attestation page, its PDF and the verifier (the page is drawn by badges' templates).
     path("", include("credentials.page_urls")),
     path("", include("badges.urls")),
     path("", include("privacy.urls")),
