@@ -7,6 +7,7 @@ Each command is looked up in README.md first, so that the README and this test s
 """
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -97,3 +98,25 @@ def test_the_readme_commands_work_as_written_after_the_demo(newcomer):
     # And the README's exit status for a revoked badge.
     _in_readme("`sexto verify` exits 0 when the badge is valid, 1 when it is not")
     assert _run(env, "verify", str(document)).returncode == 1
+
+
+def test_the_readme_sqlite_backup_restores_a_database_that_verifies_and_decrypts(newcomer,
+                                                                                 tmp_path):
+    """README "Backup and restore", with the embedded database: SQLite's online backup of the
+    demo's database, put in place of another var/ folder's, verifies and opens its cases."""
+    env, var_dir = newcomer
+    _in_readme('sqlite3 var/sexto.sqlite3 ".backup var/sexto-$(date +%F).sqlite3"')
+    if shutil.which("sqlite3") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("the sqlite3 command is missing; CI must run the backup test")
+        pytest.skip("the sqlite3 command is missing")
+    restored = tmp_path / "restored"
+    restored.mkdir()
+    subprocess.run(["sqlite3", str(var_dir / "sexto.sqlite3"),  # noqa: S603, S607
+                    f".backup {restored / 'sexto.sqlite3'}"], check=True, timeout=120)
+    there = {**env, "SEXTO_VAR_DIR": str(restored)}
+    assert "Audit chain intact" in _works_on_the_demo(_run(there, "audit", "verify"))
+    code = ("from cases.models import Case; "
+            "print(sum(bool(case.account) for case in Case.objects.all()))")
+    opened = int(_works_on_the_demo(_run(there, "shell", "--no-imports", "-c", code)))
+    assert opened > 0
