@@ -103,15 +103,21 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'sexto.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
-        # A persistent connection the database dropped (a restart, a failover) is replaced at
-        # the next request instead of failing it: the site recovers by itself.
-        conn_health_checks=True,
-    )
-}
+try:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'sexto.sqlite3'}"),
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+            # A persistent connection the database dropped (a restart, a failover) is replaced
+            # at the next request instead of failing it: the site recovers by itself.
+            conn_health_checks=True,
+        )
+    }
+except ValueError as error:  # the address itself is not repeated: it may hold a password
+    raise ImproperlyConfigured(
+        "DATABASE_URL must be a database address such as "
+        "postgres://USER@HOST:5432/NAME or sqlite:///PATH "
+        f"({type(error).__name__})") from error
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A database out of reach answers the 503 page (core/errors.py) within seconds instead of
     # holding every worker until the operating system gives up on the connection.

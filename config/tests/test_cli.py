@@ -81,3 +81,20 @@ def test_after_the_demo_commands_run_on_its_configuration_and_say_so(tmp_path):
     # Any configuration given wins: never the demo's behind an operator's back.
     result = _sexto("check", env={**env, "DEBUG": "0"})
     assert result.returncode == 2 and "using the demo" not in result.stderr
+
+
+@pytest.mark.subprocess
+@pytest.mark.parametrize("given, said", [
+    ({"DATABASE_URL": "nonsense://sexto:s3cret@db/sexto"},
+     "sexto: DATABASE_URL must be a database address such as postgres://USER@HOST:5432/NAME or "
+     "sqlite:///PATH (UnknownSchemeError)"),
+    ({"SEXTO_CASE_KEYS_FILE": "/nonexistent/case-keys"},
+     "sexto: SEXTO_CASE_KEYS_FILE names /nonexistent/case-keys, which cannot be read "
+     "(No such file or directory)."),
+    ({"DEBUG": "maybe"}, "sexto: DEBUG must be a boolean (1/0, true/false), not 'maybe'"),
+])
+def test_an_invalid_configuration_is_one_line_naming_what_to_set(tmp_path, given, said):
+    result = _sexto("check", env={**_bare_environment(tmp_path), "DEBUG": "1", **given})
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [said]
+    assert "s3cret" not in result.stderr  # a password in the address is never repeated
