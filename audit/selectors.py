@@ -22,8 +22,3 @@ def events_for_target(
     if actions is not None:
         events = events.filter(action__in=list(actions))
     return events
-
-
-def events_for_actor(*, user) -> QuerySet[AuditEvent]:
-    """What one person did, newest first (their own information request, an investigation)."""
-    return AuditEvent.objects.filter(actor_id=user.pk).order_by("-sequence")

@@ -5,12 +5,10 @@ failure never loses a request or a decision (the queue and the request page show
 """
 
 import datetime
-import logging
 from dataclasses import dataclass, field
 from typing import Literal
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -31,11 +29,10 @@ from badges.selectors import (
     reviewers_to_notify,
 )
 from core.exceptions import ApplicationError
+from core.mail import mail_send
 from core.text import localized
 from training.models import Level, Program
 from training.selectors import level_is_completed
-
-logger = logging.getLogger(__name__)
 
 Status = BadgeRequest.Status
 Decision = Literal["grant", "reject", "revise"]
@@ -449,11 +446,8 @@ def _send(*, recipient: User, template: str, context: dict) -> None:
             context["link"] = _absolute(context["link_name"], *context.get("link_args", ()))
         subject = render_to_string(f"badges/email/{template}_subject.txt", context)
         body = render_to_string(f"badges/email/{template}_body.txt", context)
-    try:
-        send_mail(" ".join(subject.split()), body, None, [recipient.email])
-    except OSError:
-        # The request or decision is saved and visible in the app; a lost email is not fatal.
-        logger.exception("Could not send the %s email", template)
+    # The request or decision is saved and visible in the app; a lost email is not fatal.
+    mail_send(subject=" ".join(subject.split()), body=body, to=recipient.email, what=template)
 
 
 def _notify_reviewers(*, badge_request: BadgeRequest, resubmitted: bool) -> None:

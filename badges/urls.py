@@ -17,7 +17,8 @@ urlpatterns = [
     path("evaluation/", views.review_queue, name="review_queue"),
     path("evaluation/<uuid:request_id>/", views.review_detail, name="review_detail"),
     path("evaluation/<uuid:request_id>/decision/", views.review_decide, name="review_decide"),
-    # Public pages: their paths are translated (/fr/attestations/..., /en/attestations/...).
-    path(_("attestations/<uuid:award_id>/"), views.attestation, name="attestation"),
+    # Public pages: their paths are translated (/fr/membres/..., /en/members/...). The
+    # attestation page is the credentials app's (credential_pages:attestation), which adds the
+    # credential's downloads to attestation_render.
     path(_("membres/<slug:handle>/"), views.member_profile, name="member_profile"),
 ]

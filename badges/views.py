@@ -270,11 +270,6 @@ def attestation_render(request: HttpRequest, award: Award, *,
 
 
 @require_safe
-def attestation(request: HttpRequest, award_id: uuid.UUID) -> HttpResponse:
-    return attestation_render(request, access._get_award_for_attestation(request, award_id))
-
-
-@require_safe
 def member_profile(request: HttpRequest, handle: str) -> HttpResponse:
     member = access._get_member_for_profile(request, handle)
     return render(request, "badges/member_profile.html", {

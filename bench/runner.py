@@ -142,7 +142,7 @@ def pages(world: dict, *, quick: bool) -> list[Figure]:
                            baseline=None)
     baseline.details["what"] = "the home page: same middleware and templates, no query"
     measured = [
-        ("attestation_page", anonymous, reverse("badges:attestation", args=[award.id])),
+        ("attestation_page", anonymous, reverse("credential_pages:attestation", args=[award.id])),
         ("member_profile_page", anonymous,
          reverse("badges:member_profile", args=[award.recipient.handle])),
         ("review_queue_page", reviewer, reverse("badges:review_queue")),
@@ -341,7 +341,7 @@ def attestation_page_rps(world: dict, *, quick: bool) -> Figure:
             return len(durations) / sum(durations)
 
         baseline = rate(reverse("bench_bare"))
-        value = rate(reverse("badges:attestation", args=[world["award"].id]))
+        value = rate(reverse("credential_pages:attestation", args=[world["award"].id]))
     ratio = _ratio(value, baseline)
     return Figure(
         name="attestation_page_rps", value=round(value, 1), unit="requests/s",

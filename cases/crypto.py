@@ -1,10 +1,10 @@
 """Encryption of case content at rest: students' names and every narrative field.
 
-Keys come from the environment, never the database: SEXTO_CASE_KEYS (or SEXTO_CASE_KEYS_FILE),
-a comma-separated list of Fernet keys, newest first. The newest encrypts; every key listed
-decrypts, so a new key can be put in front and `sexto cases rotate-keys` re-encrypts at leisure.
-With DEBUG on and no key set, a key derived from SECRET_KEY is used (demo only; the system
-check cases.E001 refuses that in production).
+Keys come from the environment (read by config/settings.py), never the database: SEXTO_CASE_KEYS
+(or SEXTO_CASE_KEYS_FILE), a comma-separated list of Fernet keys, newest first. The newest
+encrypts; every key listed decrypts, so a new key can be put in front and `sexto cases rotate-keys`
+re-encrypts at leisure. With DEBUG on and no key set, a key derived from SECRET_KEY is used (demo
+only; the system check cases.E001 refuses that in production).
 
 A superuser reading the database sees tokens, not content. A keyed blind index (HMAC) lets a
 student's chronology be found across cases without decrypting or storing a name in clear.
@@ -25,8 +25,6 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
-from config.env import env_secret
-
 
 def _derive(secret: str, purpose: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(
@@ -35,8 +33,7 @@ def _derive(secret: str, purpose: bytes) -> bytes:
 
 
 def configured_keys() -> list[str]:
-    raw = env_secret("SEXTO_CASE_KEYS")
-    return [key.strip() for key in raw.split(",") if key.strip()]
+    return list(settings.SEXTO_CASE_KEYS)
 
 
 @lru_cache(maxsize=4)

@@ -50,5 +50,12 @@ def env_secret(name: str, default: str = "") -> str:
     """NAME, or the content of the file named by NAME_FILE."""
     path = os.environ.get(f"{name}_FILE")
     if path:
-        return Path(path).read_text(encoding="utf-8").strip()
+        try:
+            return Path(path).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            # A *_FILE that points nowhere is a deployment mistake: said in one line (the
+            # `sexto` command prints it), never a silent fall back to NAME.
+            raise ImproperlyConfigured(
+                f"{name}_FILE names {path}, which cannot be read ({exc.strerror or exc})."
+            ) from exc
     return os.environ.get(name, default)

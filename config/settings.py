@@ -108,12 +108,26 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'sexto.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
-    )
-}
+try:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'sexto.sqlite3'}"),
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+            # A persistent connection the database dropped (a restart, a failover) is replaced
+            # at the next request instead of failing it: the site recovers by itself.
+            conn_health_checks=True,
+        )
+    }
+except ValueError as error:  # the address itself is not repeated: it may hold a password
+    raise ImproperlyConfigured(
+        "DATABASE_URL must be a database address such as "
+        "postgres://USER@HOST:5432/NAME or sqlite:///PATH "
+        f"({type(error).__name__})") from error
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database out of reach answers the 503 page (core/errors.py) within seconds instead of
+    # holding every worker until the operating system gives up on the connection.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 3))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Django's backend with a flush that empties the append-only audit table too
     # (config/sqlite_backend). IMMEDIATE takes the write lock at BEGIN: two requests appending
@@ -273,6 +287,14 @@ SEXTO_ISSUER_EMAIL = env_str("SEXTO_ISSUER_EMAIL", "badges@sexto.localhost")
 
 # The audit chain is keyed; a separate key lets the audit key be rotated apart from sessions.
 AUDIT_KEY = env_secret("AUDIT_KEY") or SECRET_KEY
+# The credential signing keyring (credentials/keys.py): its JSON, or the file holding it. The
+# file is named rather than read here: `sexto keys rotate` rewrites it and a running process
+# reads the new keyring without a restart.
+SEXTO_SIGNING_KEYS = env_str("SEXTO_SIGNING_KEYS")
+SEXTO_SIGNING_KEYS_FILE = env_str("SEXTO_SIGNING_KEYS_FILE")
+# The Fernet keys of case content (cases/crypto.py), newest first, comma-separated.
+SEXTO_CASE_KEYS = [key.strip() for key in env_secret("SEXTO_CASE_KEYS").split(",")
+                   if key.strip()]
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -308,6 +330,8 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # A load balancer probes /healthz over plain HTTP, behind the TLS it terminates.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
@@ -321,9 +345,14 @@ SILENCED_SYSTEM_CHECKS = [] if env_bool("SECURE_HSTS_PRELOAD", False) or DEBUG e
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"database_outage": {"()": "core.errors.DatabaseOutageLogFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # A database outage is one line per request, not a traceback each (core/errors.py).
+        "django.request": {"filters": ["database_outage"]},
+    },
 }
 
 SEXTO_CONTENT_DIR = BASE_DIR / "content"

@@ -2,9 +2,12 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from config.health import healthz
 from core.language import set_language
 
 urlpatterns = [
+    # Outside the language prefixes: load balancers probe one fixed address (config/health.py).
+    path("healthz", healthz, name="healthz"),
     # Django's set_language, reading the page to translate in its own language (core.language).
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("credentials.urls")),
@@ -15,7 +18,7 @@ urlpatterns += i18n_patterns(
     path("", include("accounts.urls")),
     path("", include("notifications.urls")),
     path("", include("training.urls")),
-    # Before badges: it answers the attestation path with the credential downloads added.
+    # The attestation page, its PDF and the verifier (the page is drawn by badges' templates).
     path("", include("credentials.page_urls")),
     path("", include("badges.urls")),
     path("", include("privacy.urls")),

@@ -1,10 +1,10 @@
 """The issuer's signing keys: a keyring read from the environment, never from the database.
 
-The keyring is JSON, given as SEXTO_SIGNING_KEYS or as a file named by SEXTO_SIGNING_KEYS_FILE
-(see README, "Signing keys"); with DEBUG on and neither set, the demo keyring under var/ is
-used. It holds Ed25519 keys (Data Integrity proofs) and RSA keys (VC-JWT, RS256). The newest key
-of each type signs; older ones stay listed in the DID document so that what they signed still
-verifies after a rotation.
+The keyring is JSON, given as SEXTO_SIGNING_KEYS or as a file named by SEXTO_SIGNING_KEYS_FILE (see
+README, "Signing keys"; config/settings.py reads both); with DEBUG on and neither set, the demo
+keyring under var/ is used. It holds Ed25519 keys (Data Integrity proofs) and RSA keys (VC-JWT,
+RS256). The newest key of each type signs; older ones stay listed in the DID document so that what
+they signed still verifies after a rotation.
 
     {"keys": [{"type": "Ed25519", "created": "2026-11-25T10:00:00Z", "private_key": "PEM"}, ...]}
 """
@@ -24,7 +24,6 @@ from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 from django.conf import settings
 from django.utils import timezone
 
-from config.env import env_secret
 from core.exceptions import ApplicationError
 from credentials.multibase import ed25519_public_multikey
 
@@ -134,17 +133,17 @@ def keyring_parse(text: str) -> Keyring:
 
 def keyring_file() -> Path | None:
     """The file the keyring is read from (and `sexto keys rotate` writes), if any."""
-    path = os.environ.get("SEXTO_SIGNING_KEYS_FILE")
+    path = settings.SEXTO_SIGNING_KEYS_FILE
     if path:
         return Path(path)
-    if settings.DEBUG and not os.environ.get("SEXTO_SIGNING_KEYS"):
+    if settings.DEBUG and not settings.SEXTO_SIGNING_KEYS:
         return Path(settings.VAR_DIR) / "signing-keys.json"
     return None
 
 
 def keyring_configured() -> bool:
     path = keyring_file()
-    return bool(os.environ.get("SEXTO_SIGNING_KEYS")) or (path is not None and path.exists())
+    return bool(settings.SEXTO_SIGNING_KEYS) or (path is not None and path.exists())
 
 
 def keyring_write(keyring: Keyring, path: Path) -> None:
@@ -164,21 +163,21 @@ def _keyring_from(text: str) -> Keyring:
 
 def keyring_load() -> Keyring:
     """The configured keyring (parsed once per distinct content)."""
-    if os.environ.get("SEXTO_SIGNING_KEYS_FILE") or os.environ.get("SEXTO_SIGNING_KEYS"):
-        text = env_secret("SEXTO_SIGNING_KEYS")
+    path = keyring_file()
+    if settings.SEXTO_SIGNING_KEYS and not settings.SEXTO_SIGNING_KEYS_FILE:
+        text = settings.SEXTO_SIGNING_KEYS
     else:
-        path = keyring_file()
         if path is None or not path.exists():
             raise KeyringError(
                 "No signing key is configured: set SEXTO_SIGNING_KEYS_FILE (see `sexto keys "
                 "generate`).", code="no_keyring")
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8").strip()
     return _keyring_from(text)
 
 
 def keyring_ensure_demo() -> Path | None:
     """`sexto demo`: a demo keyring under var/, created once and kept."""
-    if os.environ.get("SEXTO_SIGNING_KEYS"):
+    if settings.SEXTO_SIGNING_KEYS:
         return None  # a keyring given in the environment wins
     path = keyring_file()
     if path is None:

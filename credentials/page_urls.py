@@ -1,5 +1,5 @@
 """Pages under /fr/ and /en/: the attestation (with its credential by content negotiation)
-and its PDF. The attestation path is the badges app's, matched here first."""
+and its PDF; the page itself is drawn by badges.views.attestation_render."""
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _

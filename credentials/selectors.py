@@ -33,7 +33,8 @@ def attestation_pdf_data(award: Award, language: str) -> AttestationPdf:
             note = _("Expiré le %(date)s.") % {"date": award.expires_at.date().isoformat()}
         else:
             note = ""
-        attestation_url = settings.SITE_URL + reverse("badges:attestation", args=[award.pk])
+        attestation_url = settings.SITE_URL + reverse("credential_pages:attestation",
+                                                      args=[award.pk])
     return AttestationPdf(
         language=language,
         member_name=award.recipient.full_name,

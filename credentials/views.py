@@ -232,7 +232,7 @@ def award_revoke(request: HttpRequest, award_id: uuid.UUID) -> HttpResponse:
                                     "avisée."))
     else:
         messages.info(request, _("Ce badge était déjà révoqué."))
-    return redirect("badges:attestation", award_id=award.pk)
+    return redirect("credential_pages:attestation", award_id=award.pk)
 
 
 def _linkedin_url(award) -> str:
@@ -244,7 +244,7 @@ def _linkedin_url(award) -> str:
         "organizationName": settings.SEXTO_ISSUER_NAME,
         "issueYear": granted.year,
         "issueMonth": granted.month,
-        "certUrl": settings.SITE_URL + reverse("badges:attestation", args=[award.pk]),
+        "certUrl": settings.SITE_URL + reverse("credential_pages:attestation", args=[award.pk]),
         "certId": str(award.pk),
     }
     if award.expires_at:

@@ -37,10 +37,6 @@ def approver_organisations(user: User) -> QuerySet[Organisation]:
     ).distinct()
 
 
-def approver_role_for(organisation: Organisation) -> str:
-    return Role.PRINCIPAL if organisation.kind == Organisation.Kind.SCHOOL else Role.ORG_ADMIN
-
-
 def user_may_approve_in(user: User, organisation: Organisation) -> bool:
     return approver_organisations(user).filter(pk=organisation.pk).exists()
 

@@ -41,8 +41,9 @@ def pytest_addoption(parser):
 @pytest.hookimpl(trylast=True)  # after the hooks that mark browser tests (tests/browser)
 def pytest_collection_modifyitems(config, items):
     """With --database-tests-only, leave out what does not depend on the database: tests
-    without the database fixtures, and browser tests (they drive the same views, already
-    run on SQLite, and take most of a pass's time)."""
+    without the database fixtures, browser tests (they drive the same views, already run on
+    SQLite, and take most of a pass's time) and subprocess tests (marker `subprocess`: they
+    start `sexto` or gunicorn with their own configuration, whatever the pass's database)."""
     if not config.getoption("--database-tests-only"):
         return
     kept, left = [], []
@@ -50,8 +51,8 @@ def pytest_collection_modifyitems(config, items):
         uses_database = bool(item.get_closest_marker("django_db")) or bool(
             {"db", "transactional_db", "django_db_reset_sequences"} & set(
                 getattr(item, "fixturenames", ())))
-        browser = bool(item.get_closest_marker("browser"))
-        (kept if uses_database and not browser else left).append(item)
+        once = bool(item.get_closest_marker("browser") or item.get_closest_marker("subprocess"))
+        (kept if uses_database and not once else left).append(item)
     if left:
         config.hook.pytest_deselected(items=left)
         items[:] = kept

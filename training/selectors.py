@@ -13,11 +13,6 @@ def level_is_completed(*, user, level: Level) -> bool:
     return LevelCompletion.objects.filter(user=user, level=level).exists()
 
 
-def level_completion_time(*, user, level: Level):
-    completion = LevelCompletion.objects.filter(user=user, level=level).first()
-    return completion.completed_at if completion else None
-
-
 # --- programs -------------------------------------------------------------------------------
 
 

@@ -38,7 +38,7 @@ def test_learner_pages(page, live_server, browser_errors, world, program, submit
     _check(page, reverse("badges:level_completed", args=[program.explorateur.pk]),
            browser_errors)
     _check(page, reverse("badges:mine"), browser_errors)
-    _check(page, reverse("badges:attestation", args=[award.pk]), browser_errors)
+    _check(page, reverse("credential_pages:attestation", args=[award.pk]), browser_errors)
     _check(page, reverse("badges:member_profile", args=[world.learner.handle]), browser_errors)
     badge_request_review(badge_request=submitted, reviewer=world.reviewer, decision="revise",
                          reason="Précisez la deuxième réponse.")
@@ -78,5 +78,6 @@ def test_reviewer_pages(page, live_server, browser_errors, world, program, submi
     expect(page.get_by_role("heading", level=1)).to_contain_text("Demandes de badge")
     award = Award.objects.get(request=submitted)
     award_visibility_set(award=award, user=world.learner, visibility="with_answers")
-    _check(page, reverse("badges:attestation", args=[award.pk]).replace("/fr/", "/en/", 1),
+    _check(page,
+           reverse("credential_pages:attestation", args=[award.pk]).replace("/fr/", "/en/", 1),
            browser_errors)

@@ -67,7 +67,7 @@ def test_level_completed_grants_an_automatic_badge(client, world, program):
     assert response.status_code == 200
     assert "Badge attribué : Trousse fictive 1 – Explorateur" in response.content.decode()
     award = Award.objects.get(recipient=world.learner)
-    assert reverse("badges:attestation", args=[award.pk]) in response.content.decode()
+    assert reverse("credential_pages:attestation", args=[award.pk]) in response.content.decode()
     client.get(url)
     assert Award.objects.filter(recipient=world.learner).count() == 1
 
@@ -401,7 +401,7 @@ def test_attestation_public_with_answers(client, world, architect_award):
     award_visibility_set(award=architect_award, user=world.learner, visibility="with_answers")
     world.learner.profile_published = True
     world.learner.save()
-    response = client.get(reverse("badges:attestation", args=[architect_award.pk]))
+    response = client.get(reverse("credential_pages:attestation", args=[architect_award.pk]))
     body = response.content.decode()
     assert response.status_code == 200
     assert "Preuve et attestation de développement professionnel" in body
@@ -428,7 +428,7 @@ def test_attestation_without_request_uses_the_newest_published_version(client, w
         slug="trousse-fictive", version=3, title={"fr": "T", "en": "T"},
         summary={"fr": "R", "en": "S"}, description={"fr": "Brouillon v3.", "en": "Draft."},
         source_file="v3.yaml", source_sha256="2" * 64)
-    url = reverse("badges:attestation", args=[explorer_award.pk])
+    url = reverse("credential_pages:attestation", args=[explorer_award.pk])
     award_visibility_set(award=explorer_award, user=world.learner, visibility="titles_only")
     # With its request, the attestation shows the version the badge was earned in.
     assert "Description du <strong>programme</strong> fictif." in client.get(url).content.decode()
@@ -441,7 +441,7 @@ def test_attestation_without_request_uses_the_newest_published_version(client, w
 
 def test_attestation_in_english(client, world, architect_award):
     award_visibility_set(award=architect_award, user=world.learner, visibility="with_answers")
-    url = reverse("badges:attestation", args=[architect_award.pk])
+    url = reverse("credential_pages:attestation", args=[architect_award.pk])
     english = url.replace("/fr/", "/en/", 1)
     response = client.get(english)
     assert response.status_code == 200
@@ -452,7 +452,8 @@ def test_attestation_in_english(client, world, architect_award):
 
 def test_attestation_titles_only_hides_answers(client, world, architect_award):
     award_visibility_set(award=architect_award, user=world.learner, visibility="titles_only")
-    body = client.get(reverse("badges:attestation", args=[architect_award.pk])).content.decode()
+    url = reverse("credential_pages:attestation", args=[architect_award.pk])
+    body = client.get(url).content.decode()
     assert "Question 1 - Résumez les étapes" in body
     assert "Rencontrer, confisquer sans regarder" not in body
     # No link to a profile that is not published.
@@ -463,7 +464,7 @@ def test_attestation_titles_only_hides_answers(client, world, architect_award):
 def test_attestation_unpublished_is_404_for_others(client, world, architect_award, who):
     if who:
         login(client, getattr(world, who))
-    assert client.get(reverse("badges:attestation",
+    assert client.get(reverse("credential_pages:attestation",
                               args=[architect_award.pk])).status_code == 404
 
 
@@ -471,7 +472,7 @@ def test_attestation_unpublished_is_404_for_others(client, world, architect_awar
 def test_attestation_unpublished_visible_to_recipient_and_reviewers(client, world,
                                                                    architect_award, who):
     login(client, getattr(world, who))
-    response = client.get(reverse("badges:attestation", args=[architect_award.pk]))
+    response = client.get(reverse("credential_pages:attestation", args=[architect_award.pk]))
     assert response.status_code == 200
     assert "Cette attestation est privée" in response.content.decode()
 
@@ -479,15 +480,16 @@ def test_attestation_unpublished_visible_to_recipient_and_reviewers(client, worl
 def test_attestation_unknown_id_404_and_405(client, world, architect_award):
     import uuid
 
-    assert client.get(reverse("badges:attestation", args=[uuid.uuid4()])).status_code == 404
+    unknown = reverse("credential_pages:attestation", args=[uuid.uuid4()])
+    assert client.get(unknown).status_code == 404
     login(client, world.learner)
-    assert client.post(reverse("badges:attestation",
+    assert client.post(reverse("credential_pages:attestation",
                                args=[architect_award.pk])).status_code == 405
 
 
 def test_attestation_shows_revoked_and_expired(client, world, architect_award):
     award_visibility_set(award=architect_award, user=world.learner, visibility="titles_only")
-    url = reverse("badges:attestation", args=[architect_award.pk])
+    url = reverse("credential_pages:attestation", args=[architect_award.pk])
     Award.objects.filter(pk=architect_award.pk).update(expires_at=timezone.now())
     assert "Ce badge a expiré" in client.get(url).content.decode()
     Award.objects.filter(pk=architect_award.pk).update(

@@ -8,6 +8,9 @@ import pytest
 
 from bench.runner import Figure, page_figure
 
+# Each test runs a process of its own with its own configuration: once, on SQLite.
+pytestmark = pytest.mark.subprocess
+
 PAGE_FIGURES = {"home_page_baseline", "attestation_page", "member_profile_page",
                 "review_queue_page", "training_program_page"}
 

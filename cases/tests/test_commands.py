@@ -80,7 +80,7 @@ def test_generate_key_prints_a_fernet_key():
     assert key != _run("generate-key")[0].strip()
 
 
-def test_rotate_keys_reencrypts_everything_under_the_newest_key(world, monkeypatch):
+def test_rotate_keys_reencrypts_everything_under_the_newest_key(world, settings):
     old_key = crypto.case_keys()[0]
     case = case_create(world.school, account=SECRET, closure_summary="")
     student = student_add(case, Student.Part.VICTIM, "Léa Fictive")
@@ -91,7 +91,7 @@ def test_rotate_keys_reencrypts_everything_under_the_newest_key(world, monkeypat
     old_index = student.index
 
     new_key = Fernet.generate_key().decode()
-    monkeypatch.setenv("SEXTO_CASE_KEYS", f"{new_key},{old_key}")
+    settings.SEXTO_CASE_KEYS = [new_key, old_key]
     out, _ = _run("rotate-keys")
 
     assert "cases.case.account\t1" in out.splitlines()
@@ -108,7 +108,7 @@ def test_rotate_keys_reencrypts_everything_under_the_newest_key(world, monkeypat
     assert _raw(Case, "closure_summary", case.pk) == ""  # empty stays empty
 
     # Only the new key is needed now, and the content reads the same through the ORM.
-    monkeypatch.setenv("SEXTO_CASE_KEYS", new_key)
+    settings.SEXTO_CASE_KEYS = [new_key]
     case.refresh_from_db()
     assert case.account == SECRET
     assert case.updated_at == old_updated_at  # the content did not change
@@ -123,10 +123,10 @@ def test_rotate_keys_reencrypts_everything_under_the_newest_key(world, monkeypat
                                            "5 already under it;")
 
 
-def test_rotate_keys_never_double_encrypts_across_pages(world, monkeypatch):
+def test_rotate_keys_never_double_encrypts_across_pages(world, settings):
     old_key = crypto.case_keys()[0]
     cases = [case_create(world.school, account=f"Récit fictif {n}") for n in range(7)]
-    monkeypatch.setenv("SEXTO_CASE_KEYS", f"{Fernet.generate_key().decode()},{old_key}")
+    settings.SEXTO_CASE_KEYS = [Fernet.generate_key().decode(), old_key]
     from cases.rotation import case_keys_rotate
 
     report = case_keys_rotate(batch_size=2)
@@ -135,12 +135,12 @@ def test_rotate_keys_never_double_encrypts_across_pages(world, monkeypatch):
                   .values_list("account", flat=True)) == [f"Récit fictif {n}" for n in range(7)]
 
 
-def test_a_row_edited_during_the_rotation_keeps_its_new_content(world, monkeypatch):
+def test_a_row_edited_during_the_rotation_keeps_its_new_content(world, settings, monkeypatch):
     from cases import rotation
 
     old_key = crypto.case_keys()[0]
     case = case_create(world.school, account="Version d'avant")
-    monkeypatch.setenv("SEXTO_CASE_KEYS", f"{Fernet.generate_key().decode()},{old_key}")
+    settings.SEXTO_CASE_KEYS = [Fernet.generate_key().decode(), old_key]
     reencrypt = crypto.reencrypt
 
     def edited_meanwhile(token):
@@ -154,8 +154,8 @@ def test_a_row_edited_during_the_rotation_keeps_its_new_content(world, monkeypat
     assert case.account == "Version d'après"
 
 
-def test_rotate_keys_stops_on_a_token_no_key_opens(world, monkeypatch):
+def test_rotate_keys_stops_on_a_token_no_key_opens(world, settings):
     case_create(world.school, account=SECRET)
-    monkeypatch.setenv("SEXTO_CASE_KEYS", Fernet.generate_key().decode())  # the old key lost
+    settings.SEXTO_CASE_KEYS = [Fernet.generate_key().decode()]  # the old key lost
     with pytest.raises(CommandError, match="cannot be decrypted with any key"):
         _run("rotate-keys")

@@ -29,6 +29,7 @@ def test_main_names_itself_sexto_in_help(capsys):
     assert "sexto help <subcommand>" in capsys.readouterr().out
 
 
+@pytest.mark.subprocess
 def test_installed_console_script_runs():
     script = Path(sys.executable).parent / "sexto"
     assert script.exists(), "the `sexto` console script is not installed (uv sync)"
@@ -56,6 +57,7 @@ def _sexto(*args, env) -> subprocess.CompletedProcess:
         check=False)
 
 
+@pytest.mark.subprocess
 def test_with_no_configuration_and_no_demo_one_line_says_what_to_set(tmp_path):
     result = _sexto("check", env=_bare_environment(tmp_path))
     assert result.returncode == 2
@@ -65,6 +67,7 @@ def test_with_no_configuration_and_no_demo_one_line_says_what_to_set(tmp_path):
         "run `uv run sexto demo` first."]
 
 
+@pytest.mark.subprocess
 def test_after_the_demo_commands_run_on_its_configuration_and_say_so(tmp_path):
     import sqlite3
 
@@ -78,3 +81,20 @@ def test_after_the_demo_commands_run_on_its_configuration_and_say_so(tmp_path):
     # Any configuration given wins: never the demo's behind an operator's back.
     result = _sexto("check", env={**env, "DEBUG": "0"})
     assert result.returncode == 2 and "using the demo" not in result.stderr
+
+
+@pytest.mark.subprocess
+@pytest.mark.parametrize("given, said", [
+    ({"DATABASE_URL": "nonsense://sexto:s3cret@db/sexto"},
+     "sexto: DATABASE_URL must be a database address such as postgres://USER@HOST:5432/NAME or "
+     "sqlite:///PATH (UnknownSchemeError)"),
+    ({"SEXTO_CASE_KEYS_FILE": "/nonexistent/case-keys"},
+     "sexto: SEXTO_CASE_KEYS_FILE names /nonexistent/case-keys, which cannot be read "
+     "(No such file or directory)."),
+    ({"DEBUG": "maybe"}, "sexto: DEBUG must be a boolean (1/0, true/false), not 'maybe'"),
+])
+def test_an_invalid_configuration_is_one_line_naming_what_to_set(tmp_path, given, said):
+    result = _sexto("check", env={**_bare_environment(tmp_path), "DEBUG": "1", **given})
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [said]
+    assert "s3cret" not in result.stderr  # a password in the address is never repeated

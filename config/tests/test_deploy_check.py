@@ -12,6 +12,9 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
+# Each test runs a process of its own with its own configuration: once, on SQLite.
+pytestmark = pytest.mark.subprocess
+
 SCRIPT = Path(sys.executable).parent / "sexto"
 PRODUCTION = {
     "DEBUG": "0",

@@ -103,5 +103,7 @@ def test_env_secret_missing_file_is_an_error(monkeypatch, tmp_path):
     # A *_FILE that points nowhere is a deployment mistake: it must not fall back silently.
     monkeypatch.setenv("SEXTO_TEST_SECRET", "from-the-variable")
     monkeypatch.setenv("SEXTO_TEST_SECRET_FILE", str(tmp_path / "absent"))
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(ImproperlyConfigured,
+                       match=r"SEXTO_TEST_SECRET_FILE names .*absent, which cannot be read "
+                             r"\(No such file or directory\)"):
         env_secret("SEXTO_TEST_SECRET")

@@ -5,7 +5,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import config.settings
+
+# Each test runs a process of its own with its own configuration: once, on SQLite.
+pytestmark = pytest.mark.subprocess
 
 SCRIPT = Path(sys.executable).parent / "sexto"
 

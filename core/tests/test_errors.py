@@ -10,7 +10,7 @@ import socket
 
 import pytest
 from django.db import connections
-from django.db.utils import load_backend
+from django.db.utils import OperationalError, load_backend
 from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
@@ -203,51 +203,85 @@ def database_down(tmp_path):
     return down
 
 
-def assert_server_error_page(response, language: str) -> str:
-    assert response.status_code == 500
+def assert_unavailable_page(response, language: str) -> str:
+    """The database out of reach: 503, try again shortly, in the page's language and layout."""
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
     body = page(response)
     assert_site_layout(body, language)
     # Nothing that needs a user or the database: no account links either way.
     assert "Se déconnecter" not in body and "Se connecter" not in body
     assert LANGUAGE_SWITCH.search(body) and 'name="csrfmiddlewaretoken"' in body
     if language == "fr":
-        assert "Une erreur est survenue de notre côté" in body
-        assert "Réessayez dans quelques minutes" in body
+        assert "Sexto est momentanément indisponible" in body
+        assert "Réessayez dans quelques instants" in body
+    else:
+        assert "Sexto is temporarily unavailable" in body
+        assert "Try again in a few moments" in body
+    assert "Traceback" not in body and "OperationalError" not in body
     return body
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", ["fr", "en"])
-def test_a_view_whose_database_does_not_answer_gets_the_500_page(database_down, language):
+def test_a_view_whose_database_does_not_answer_gets_the_503_page(database_down, language):
     client = Client(raise_request_exception=False)
     with translation.override(language):
         url = reverse("training:home")  # lists the programs: reads the database
     with database_down():
         response = client.get(url)
-    assert_server_error_page(response, language)
+    assert_unavailable_page(response, language)
 
 
 @pytest.mark.django_db
-def test_a_signed_in_person_gets_the_500_page_when_the_database_is_down(world, database_down):
+def test_a_signed_in_person_gets_the_503_page_when_the_database_is_down(world, database_down):
     client = Client(raise_request_exception=False)
     login_verified(client, world.principal)
     with database_down():
         # The session and the user cannot be read: the middleware fails before the view.
         response = client.get(reverse("accounts:profile"))
-    body = assert_server_error_page(response, "fr")
+    body = assert_unavailable_page(response, "fr")
     assert world.principal.full_name not in body
     assert client.get(reverse("accounts:profile")).status_code == 200  # still signed in
 
 
 @pytest.mark.django_db
-def test_the_500_page_of_a_post_switches_language_to_the_form_page(database_down):
+def test_a_context_processor_meeting_the_outage_gets_the_503_page(world):
+    """The session and the user were read; the navigation's count of unread notices is the
+    first query to fail (the connection dropped mid-request): still the 503 page, not a 500."""
+    client = Client(raise_request_exception=False)
+    login_verified(client, world.principal)
+
+    def dropped_at_the_notices(execute, sql, params, many, context):
+        if "notifications_notification" in sql:
+            raise OperationalError("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)
+
+    with connections["default"].execute_wrapper(dropped_at_the_notices):
+        response = client.get(reverse("accounts:profile"))
+    body = assert_unavailable_page(response, "fr")
+    assert world.principal.full_name not in body
+
+
+@pytest.mark.django_db
+def test_the_503_page_of_a_post_switches_language_to_the_form_page(database_down):
     client = Client(raise_request_exception=False)
     with database_down():
         response = client.post(reverse("accounts:login"),
                                {"username": "a@b.test", "password": "x" * 12},
                                headers={"referer": "http://testserver/fr/compte/connexion/"})
-    body = assert_server_error_page(response, "fr")
+    body = assert_unavailable_page(response, "fr")
     assert switch_next(body) == "http://testserver/fr/compte/connexion/"
+
+
+def test_any_other_error_is_still_the_500_page(rf):
+    request = rf.get("/fr/formation/")
+    try:
+        raise ValueError("a bug, not an outage")
+    except ValueError:
+        response = server_error(request)
+    assert response.status_code == 500 and "Retry-After" not in response
+    assert "Une erreur est survenue de notre côté" in page(response)
 
 
 def test_the_500_template_renders_with_nothing_but_the_language():

@@ -15,7 +15,7 @@ def _token(html: str) -> str:
 
 
 def test_second_anonymous_visit_is_one_small_query(client, award, django_assert_num_queries):
-    url = reverse("badges:attestation", args=[award.pk])
+    url = reverse("credential_pages:attestation", args=[award.pk])
     first = client.get(url).content.decode()
     with django_assert_num_queries(1):
         second = client.get(url).content.decode()
@@ -26,7 +26,7 @@ def test_second_anonymous_visit_is_one_small_query(client, award, django_assert_
 
 
 def test_each_visitor_posts_the_language_switch_with_their_own_token(award):
-    url = reverse("badges:attestation", args=[award.pk])
+    url = reverse("credential_pages:attestation", args=[award.pk])
     Client().get(url)  # fills the cache
     for _ in range(2):
         visitor = Client(enforce_csrf_checks=True)
@@ -37,7 +37,7 @@ def test_each_visitor_posts_the_language_switch_with_their_own_token(award):
 
 
 def test_any_change_to_what_the_page_shows_is_seen_at_once(client, award, world):
-    url = reverse("badges:attestation", args=[award.pk])
+    url = reverse("credential_pages:attestation", args=[award.pk])
     assert "Ariane Fictive" in client.get(url).content.decode()
     world.learner.full_name = "Ariane Renommée"
     world.learner.save()
@@ -50,7 +50,7 @@ def test_any_change_to_what_the_page_shows_is_seen_at_once(client, award, world)
 
 
 def test_people_signed_in_always_get_their_own_page(client, award, world):
-    url = reverse("badges:attestation", args=[award.pk])
+    url = reverse("credential_pages:attestation", args=[award.pk])
     client.get(url)
     client.force_login(world.reviewer)
     assert reverse("credential_pages:award_revoke", args=[award.pk]) in \

@@ -55,7 +55,7 @@ def test_keyring_of_the_wrong_key_type_is_refused():
         keyring_parse(json.dumps(data))
 
 
-def test_keys_command_generates_rotates_and_lists(tmp_path, monkeypatch):
+def test_keys_command_generates_rotates_and_lists(tmp_path, settings):
     path = tmp_path / "keys.json"
     call_command("keys", "generate", "-o", str(path), stdout=StringIO())
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
@@ -67,7 +67,7 @@ def test_keys_command_generates_rotates_and_lists(tmp_path, monkeypatch):
     assert len(rotated.keys) == 4
     assert [k.fragment for k in rotated.keys[:2]] == [k.fragment for k in first.keys]
 
-    monkeypatch.setenv("SEXTO_SIGNING_KEYS_FILE", str(path))
+    settings.SEXTO_SIGNING_KEYS_FILE = str(path)
     out = StringIO()
     call_command("keys", "list", stdout=out)
     lines = out.getvalue().splitlines()

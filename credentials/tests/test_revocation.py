@@ -45,7 +45,7 @@ def test_revoked_credential_fails_verification_through_the_status_list(award, wo
 
 def test_reviewer_revokes_from_the_attestation_page(client, award, world):
     client.force_login(world.reviewer)
-    page = client.get(reverse("badges:attestation", args=[award.pk]))
+    page = client.get(reverse("credential_pages:attestation", args=[award.pk]))
     assert _revoke_url(award) in page.content.decode()
     blank = client.post(_revoke_url(award), {"reason": ""})
     assert blank.status_code == 400
@@ -71,7 +71,7 @@ def test_revocation_rules_for_other_people(client, award, world):
     client.force_login(world.learner)  # the recipient cannot revoke her own badge
     assert client.post(_revoke_url(award), {"reason": "x"}).status_code == 403
     assert _revoke_url(award) not in client.get(
-        reverse("badges:attestation", args=[award.pk])).content.decode()
+        reverse("credential_pages:attestation", args=[award.pk])).content.decode()
     award.published = False
     award.save()
     client.force_login(world.outsider)
@@ -84,7 +84,7 @@ def test_revocation_rules_for_other_people(client, award, world):
 
 def test_the_reason_is_shown_to_the_member_and_staff_never_to_the_public(client, award, world):
     award_revoke(award=award, reason="Motif confidentiel.", actor=world.reviewer)
-    url = reverse("badges:attestation", args=[award.pk])
+    url = reverse("credential_pages:attestation", args=[award.pk])
     public = client.get(url).content.decode()
     assert "révoqué le" in public and "Motif confidentiel." not in public
     world.learner.profile_published = True

@@ -11,7 +11,7 @@ from accounts.services import membership_bootstrap
 
 
 class Command(BaseCommand):
-    help = "Role tools. `bootstrap-admin EMAIL` grants platform_admin to an existing account."
+    help = "Role tools: `bootstrap-admin EMAIL` grants platform_admin to an existing account."
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["bootstrap-admin"])

@@ -10,7 +10,7 @@ def checkpoint(text: str) -> Checkpoint:
 
 class Command(BaseCommand):
     help = (
-        "Audit log tools. `sexto audit verify` checks the whole hash chain; `sexto audit "
+        "Audit log tools: `sexto audit verify` checks the whole hash chain; `sexto audit "
         "checkpoint` prints the chain's head, to keep outside this server and give back to "
         "`verify --checkpoint` later."
     )

@@ -1,5 +1,4 @@
 import json
-import os
 from pathlib import Path
 
 from cryptography.fernet import Fernet
@@ -35,23 +34,21 @@ class Command(BaseCommand):
                                f"choose among {', '.join(GROUPS)}.")
         setup_test_environment()
         old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-        # Throwaway keys too: the bench never signs or encrypts with a real key.
-        saved_keys = {name: os.environ.pop(name, None)
-                      for name in ("SEXTO_SIGNING_KEYS", "SEXTO_SIGNING_KEYS_FILE",
-                                   "SEXTO_CASE_KEYS", "SEXTO_CASE_KEYS_FILE")}
-        os.environ["SEXTO_SIGNING_KEYS"] = keyring_generate().to_json()
-        os.environ["SEXTO_CASE_KEYS"] = Fernet.generate_key().decode()
+        # Throwaway keys too: the bench never signs or encrypts with a real key. Only this
+        # process's settings change (settings alone read the environment); a process the bench
+        # starts is handed these keys in the environment it is given.
+        keys = {"SEXTO_SIGNING_KEYS": keyring_generate().to_json(),
+                "SEXTO_CASE_KEYS": Fernet.generate_key().decode()}
         try:
             # As in production: DEBUG would also record every SQL query in memory.
-            with override_settings(DEBUG=False):
+            with override_settings(DEBUG=False, SEXTO_SIGNING_KEYS=keys["SEXTO_SIGNING_KEYS"],
+                                   SEXTO_SIGNING_KEYS_FILE="",
+                                   SEXTO_CASE_KEYS=[keys["SEXTO_CASE_KEYS"]]):
                 figures = bench_run(only=groups, quick=quick)
                 meta = bench_meta(quick=quick)
         finally:
             connection.creation.destroy_test_db(old_name, verbosity=0)
             teardown_test_environment()
-            os.environ.pop("SEXTO_SIGNING_KEYS")
-            os.environ.pop("SEXTO_CASE_KEYS")
-            os.environ.update({k: v for k, v in saved_keys.items() if v is not None})
         report = {"meta": meta, "figures": {f.name: f.as_dict() for f in figures}}
         path = Path(output) if output else Path(settings.VAR_DIR) / "bench.json"
         path.parent.mkdir(parents=True, exist_ok=True)

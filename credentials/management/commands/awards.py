@@ -66,7 +66,7 @@ class Command(BaseCommand):
                     "member": award.recipient.handle,
                     "badge_class": award.badge_class.slug,
                     "level": award.badge_class.level_kind,
-                    "path": reverse("badges:attestation", args=[award.pk]),
+                    "path": reverse("credential_pages:attestation", args=[award.pk]),
                 })
         if json:
             self.stdout.write(_json_dumps(rows))

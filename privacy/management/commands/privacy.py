@@ -10,7 +10,7 @@ from privacy.services import incidents_purge
 
 
 class Command(BaseCommand):
-    help = ("Law 25 tools. `purge` deletes the confidentiality incidents whose 5 years of "
+    help = ("Law 25 tools: `purge` deletes the confidentiality incidents whose 5 years of "
             "retention are over; `--dry-run` only lists them.")
 
     def add_arguments(self, parser):
