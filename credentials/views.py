@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import uuid
 from urllib.parse import urlencode
 
@@ -33,6 +34,7 @@ from badges.access import _get_award_for_attestation, award_viewer_is_staff
 from badges.forms import AwardRevokeForm
 from badges.models import Award, BadgeClass
 from badges.services import award_revoke as award_revoke_service
+from core.ratelimit import CACHE_ERRORS
 from core.text import localized
 from credentials import exports, ob2
 from credentials.compose import CONTEXT, achievement, issuer_profile
@@ -41,6 +43,8 @@ from credentials.keys import keyring_load
 from credentials.models import StatusList
 from credentials.services import credential_for_award, credential_jwt
 from credentials.status import STATUS_LIST_TTL_SECONDS, status_list_credential
+
+logger = logging.getLogger(__name__)
 
 JSON_LD = "application/ld+json"
 # What a client asks for when it wants the credential rather than the page.
@@ -191,6 +195,29 @@ def _anonymous_page_key(request: HttpRequest, award_id: uuid.UUID) -> str | None
     return f"attestation-page:{award_id}:{hashlib.sha256(stamp.encode()).hexdigest()}"
 
 
+def _cache_unavailable(error: Exception) -> None:
+    logger.warning("The cache is unreachable; the attestation page is rendered without it: %s",
+                   error.__class__.__name__)
+
+
+def _cached_page(key: str | None) -> str | None:
+    # The page cache only saves work: with Redis out of reach the page is rendered, not lost.
+    if key is None:
+        return None
+    try:
+        return cache.get(key)
+    except CACHE_ERRORS as error:
+        _cache_unavailable(error)
+        return None
+
+
+def _cache_page(key: str, html: str) -> None:
+    try:
+        cache.set(key, html, ANONYMOUS_PAGE_SECONDS)
+    except CACHE_ERRORS as error:
+        _cache_unavailable(error)
+
+
 @require_safe
 def attestation(request: HttpRequest, award_id: uuid.UUID) -> HttpResponse:
     """The attestation page, or its credential when the client asks for JSON."""
@@ -200,7 +227,7 @@ def attestation(request: HttpRequest, award_id: uuid.UUID) -> HttpResponse:
                          content_type="application/vc+ld+json")
     else:
         key = _anonymous_page_key(request, award_id)
-        html = cache.get(key) if key else None
+        html = _cached_page(key)
         if html is None:
             award = _get_award_for_attestation(request, award_id)
             if key is None:
@@ -209,7 +236,7 @@ def attestation(request: HttpRequest, award_id: uuid.UUID) -> HttpResponse:
                 response = _attestation_page(
                     request, award, csrf_token=mark_safe(_CSRF_PLACEHOLDER))  # noqa: S308
                 html = response.content.decode()
-                cache.set(key, html, ANONYMOUS_PAGE_SECONDS)
+                _cache_page(key, html)
         if html is not None:
             response = HttpResponse(html.replace(_CSRF_PLACEHOLDER, get_token(request)))
     patch_vary_headers(response, ["Accept"])

@@ -53,3 +53,4 @@ def test_public_credential_documents_are_limited(db, limited, signing_keyring):
     assert client.get(reverse("credentials:issuer"),
                       **from_client("203.0.113.7")).status_code == 429
     assert Client().get(url, **from_client("198.51.100.20")).status_code == 200
+
