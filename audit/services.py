@@ -62,28 +62,58 @@ def record(
         target_id = target_id or str(target.pk)
     if actor is not None and not getattr(actor, "is_authenticated", True):
         actor = None
-    with transaction.atomic():
-        # One writer at a time, or two entries would follow the same one and fork the chain.
-        # PostgreSQL locks the head row until commit; SQLite ignores select_for_update, but its
-        # IMMEDIATE transaction mode (config/settings.py) holds the write lock from BEGIN.
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
-        event = AuditEvent(
-            sequence=head.sequence + 1,
-            at=timezone.now(),
-            actor=actor,
-            actor_ref=str(actor.pk) if actor is not None else "",
-            action=action,
-            target_type=target_type,
-            target_id=str(target_id),
-            ip_address=_client_ip(request),
-            data=json.loads(json.dumps(data or {}, default=str)),
-            previous_digest=head.digest,
-        )
+    event = AuditEvent(
+        at=timezone.now(),
+        actor=actor,
+        actor_ref=str(actor.pk) if actor is not None else "",
+        action=action,
+        target_type=target_type,
+        target_id=str(target_id),
+        ip_address=_client_ip(request),
+        data=json.loads(json.dumps(data or {}, default=str)),
+    )
+    connection = transaction.get_connection()
+    if _deferrable(connection):
+        # Linked to the chain as the transaction's last statements (config/postgresql_backend):
+        # the head's row lock is then held for those few statements and the COMMIT, not for
+        # everything the request does after this call. The entry is committed, or rolled back,
+        # with the change it records; `event` gets its sequence and digest at that moment.
+        connection.before_commit(lambda: _append([event]))
+    else:
+        with transaction.atomic():
+            _append([event])
+    return event
+
+
+def _deferrable(connection) -> bool:
+    """Whether the entry can wait for the end of the caller's transaction.
+
+    Only inside a transaction opened by the caller (outside one the append is its own short
+    transaction anyway), on a backend that runs work before COMMIT (PostgreSQL's; on SQLite
+    the IMMEDIATE transaction holds the write lock from BEGIN, so waiting would gain nothing),
+    and not inside a test case's wrapping transaction, which never commits.
+    """
+    return (
+        connection.in_atomic_block
+        and hasattr(connection, "before_commit")
+        and not any(getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+    )
+
+
+def _append(events: list[AuditEvent]) -> None:
+    """Link `events` to the chain, in order, and move its head: inside a transaction."""
+    # One writer at a time, or two entries would follow the same one and fork the chain.
+    # PostgreSQL locks the head row until commit; SQLite ignores select_for_update, but its
+    # IMMEDIATE transaction mode (config/settings.py) holds the write lock from BEGIN.
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+    for event in events:
+        event.sequence = head.sequence + 1
+        event.previous_digest = head.digest
         event.digest = _digest(previous=head.digest, payload=_payload(event))
-        event.save()
+        event.save(force_insert=True)
         head.sequence = event.sequence
         head.digest = event.digest
-        head.save(update_fields=["sequence", "digest"])
+    head.save(update_fields=["sequence", "digest"])
     return event
 
 
