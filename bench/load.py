@@ -30,6 +30,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -567,7 +568,8 @@ def two_servers_audit_ok(world: dict, *, quick: bool) -> list:
             single = load_run(one.base, [(script, cookies) for script, cookies, _, _
                                          in mix.case_users], seconds=seconds, warmup=warmup,
                               think=0.1)
-        with gunicorn(database) as first, gunicorn(database) as second:
+        with gunicorn(database) as first, gunicorn(database) as second, \
+                lock_sampler(database) as waits:
             # Half the writers on each server, all at once, on the same chain.
             both = asyncio.run(_two_servers(first.base, second.base, mix, seconds=seconds,
                                             warmup=warmup))
@@ -580,10 +582,49 @@ def two_servers_audit_ok(world: dict, *, quick: bool) -> list:
         target="audit verify passes, 0 errors", met=ok and both.error_count == 0,
         details={"two_servers_rps": round(both.rps, 1), "two_servers_p95_ms": both.p95_ms(),
                  "one_server_p95_ms": single.p95_ms(), "writers": writers,
+                 "backends": waits,
                  "notes_written": writes, "errors": both.error_count,
                  "by_endpoint": both.by_label(), "one_server_by_endpoint": single.by_label(),
                  "error_samples": both.errors[:10], "audit_verify": output},
     )]
+
+
+@contextlib.contextmanager
+def lock_sampler(database: str) -> Iterator[dict]:
+    """Every 100 ms, PostgreSQL's active backends on `database` and those among them waiting
+    for a lock on the audit chain's head; the averages are filled in on leaving."""
+    result: dict = {}
+    if not database.startswith("postgres"):
+        result["not_measured"] = "PostgreSQL only (pg_stat_activity)"
+        yield result
+        return
+    import psycopg
+
+    stop = threading.Event()
+    counts: list[tuple[int, int]] = []
+    name = database.rsplit("/", 1)[1]
+
+    def sample() -> None:
+        with psycopg.connect(database, autocommit=True) as conn:
+            while not stop.wait(0.1):
+                counts.append(conn.execute(
+                    "SELECT count(*), count(*) FILTER (WHERE wait_event_type = 'Lock' AND "
+                    "query ILIKE '%%audit_auditchainhead%%') FROM pg_stat_activity "
+                    "WHERE datname = %s AND state = 'active' AND pid <> pg_backend_pid()",
+                    (name,)).fetchone())
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    try:
+        yield result
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+        if counts:
+            result["samples"] = len(counts)
+            result["active_mean"] = round(statistics.mean(c[0] for c in counts), 2)
+            result["waiting_on_chain_head_mean"] = round(statistics.mean(c[1] for c in counts),
+                                                         2)
 
 
 async def _two_servers(first: str, second: str, mix: Mix, *, seconds, warmup) -> LoadResult:
