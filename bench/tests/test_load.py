@@ -4,6 +4,7 @@ The figures themselves take minutes and a quiet machine: `sexto bench --only loa
 Nothing here asserts a time or a rate.
 """
 
+import json
 import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -170,3 +171,23 @@ def test_throwaway_cluster_survives_an_immediate_stop_and_is_removed(tmp_path):
         assert psql(cluster, "SELECT n FROM kept") == "42"
         assert cluster.port != 5432
     assert not folder.exists()
+
+
+def test_load_mix_serves_the_mix_through_gunicorn_without_an_error(tmp_path):
+    """The real command on SQLite: gunicorn started on a copy of the bench's database with the
+    production settings, every user's requests answered (forms accepted: no 403, no 415)."""
+    from bench.tests.test_bench import _bench
+
+    result = _bench(tmp_path, "--only", "load_mix")
+    assert result.returncode == 0, result.stderr
+    figures = json.loads((tmp_path / "bench.json").read_text())["figures"]
+    assert set(figures) == {f"load_mix_{what}_{users}_users" for users in (50, 200)
+                            for what in ("rps", "p95_ms")}
+    for users in (50, 200):
+        rate = figures[f"load_mix_rps_{users}_users"]
+        assert rate["baseline"] == f"home_page_rps_{users}_users" and rate["baseline_value"] > 0
+        assert rate["details"]["errors"] == 0, rate["details"]["error_samples"]
+        assert rate["details"]["baseline_errors"] == 0
+        # Every kind of user was served: the public, learners, reviewers, the case tool.
+        assert {"attestation", "member_profile", "module_reading", "review_queue",
+                "case_list", "case_note_post"} <= set(rate["details"]["by_endpoint"])
