@@ -265,11 +265,18 @@ def case_script(case_list: str, case_page: str, note_page: str) -> Script:
     """A case-tool user (signed in with a second factor) on their case: the list, the case,
     the note's form, the note posted (every one of these audited), the case again."""
     async def script(user: VirtualUser) -> None:
-        for n in itertools.count():
-            await user.get("case_list", case_list)
-            await user.get("case_detail", case_page)
-            await user.get("case_note_form", note_page)
-            await user.post("case_note_post", note_page, case_note_data(f"load-{n}"))
+        # Each user starts somewhere in the round, as people do, so that a short run sees
+        # every step.
+        for n in itertools.count(random.randrange(4)):
+            step = n % 4
+            if step == 0:
+                await user.get("case_list", case_list)
+            elif step == 1:
+                await user.get("case_detail", case_page)
+            elif step == 2:
+                await user.get("case_note_form", note_page)
+            else:
+                await user.post("case_note_post", note_page, case_note_data(f"load-{n}"))
     return script
 
 
