@@ -316,8 +316,7 @@ class Mix:
                   + [(self.learner, self.learners[i % len(self.learners)])
                      for i in range(learners)]
                   + [(self.reviewer, self.reviewer_cookies)] * reviewers
-                  + [(script, cookies) for script, cookies, _, _ in
-                     self.case_users[:cases]])
+                  + [self.case_users[i % len(self.case_users)][:2] for i in range(cases)])
         random.Random(count).shuffle(chosen)
         return chosen
 
@@ -353,12 +352,16 @@ def mix_prepare(world: dict, *, case_users: int, learners: int) -> Mix:
         pending = BadgeRequest.objects.filter(status=BadgeRequest.Status.REQUESTED)
         review_paths = [reverse("badges:review_detail", args=[pk])
                         for pk in pending.values_list("pk", flat=True)]
-        made = cases_bulk_create(total=max(200, case_users * 4), schools=5, seed=7)
+        # The largest school holds about a fifth of the fictional cases, a third of them open;
+        # each case-tool user gets one of its open cases.
+        made = cases_bulk_create(total=max(1000, case_users * 30), schools=5, seed=7)
         principal = made["principal"]
         device = TOTPDevice.objects.create(user=principal, name="bench-load", confirmed=True)
         open_cases = list(Case.objects.filter(school=made["school"])
                           .exclude(status=Case.Status.CLOSED).values_list("pk", flat=True))
         case_list = reverse("cases:case_list")
+        if len(open_cases) < case_users:
+            raise RuntimeError(f"{len(open_cases)} open cases for {case_users} case-tool users")
         users = []
         for case_id in open_cases[:case_users]:
             page = reverse("cases:case_detail", args=[case_id])
