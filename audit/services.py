@@ -64,29 +64,121 @@ def record(
         target_id = target_id or str(target.pk)
     if actor is not None and not getattr(actor, "is_authenticated", True):
         actor = None
-    with transaction.atomic():
-        # One writer at a time, or two entries would follow the same one and fork the chain.
-        # PostgreSQL locks the head row until commit; SQLite ignores select_for_update, but its
-        # IMMEDIATE transaction mode (config/settings.py) holds the write lock from BEGIN.
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
-        event = AuditEvent(
-            sequence=head.sequence + 1,
-            at=timezone.now(),
-            actor=actor,
-            actor_ref=str(actor.pk) if actor is not None else "",
-            action=action,
-            target_type=target_type,
-            target_id=str(target_id),
-            ip_address=_client_ip(request),
-            data=json.loads(json.dumps(data or {}, default=str)),
-            previous_digest=head.digest,
-        )
-        event.digest = _digest(previous=head.digest, payload=_payload(event))
-        event.save()
-        head.sequence = event.sequence
-        head.digest = event.digest
-        head.save(update_fields=["sequence", "digest"])
+    event = AuditEvent(
+        at=timezone.now(),
+        actor=actor,
+        actor_ref=str(actor.pk) if actor is not None else "",
+        action=action,
+        target_type=target_type,
+        target_id=str(target_id),
+        ip_address=_client_ip(request),
+        data=json.loads(json.dumps(data or {}, default=str)),
+    )
+    connection = transaction.get_connection()
+    if _deferrable(connection):
+        # Linked to the chain as the transaction's last statements (config/postgresql_backend):
+        # the head is then held for those few statements and the COMMIT, not for everything
+        # the request does after this call. The entry is committed, or rolled back, with the
+        # change it records; `event` gets its sequence and digest at that moment.
+        connection.before_commit(lambda: _append([event]))
+    elif connection.vendor == "postgresql":
+        _append([event])  # one statement, atomic by itself (see _append_compare_and_swap)
+    else:
+        with transaction.atomic():
+            _append([event])
     return event
+
+
+def _deferrable(connection) -> bool:
+    """Whether the entry can wait for the end of the caller's transaction.
+
+    Only inside a transaction opened by the caller (outside one the append is its own short
+    transaction anyway), on a backend that runs work before COMMIT (PostgreSQL's; on SQLite
+    the IMMEDIATE transaction holds the write lock from BEGIN, so waiting would gain nothing),
+    and not inside a test case's wrapping transaction, which never commits.
+    """
+    return (
+        connection.in_atomic_block
+        and hasattr(connection, "before_commit")
+        and not any(getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+    )
+
+
+def _append(events: list[AuditEvent]) -> None:
+    """Link `events` to the chain, in order, and move its head."""
+    if transaction.get_connection().vendor == "postgresql":
+        while not _append_compare_and_swap(events):
+            pass  # another writer moved the head first: link again behind it
+        return
+    with transaction.atomic():
+        _append_locked(events)
+
+
+def _append_locked(events: list[AuditEvent]) -> None:
+    # One writer at a time, or two entries would follow the same one and fork the chain.
+    # SQLite ignores select_for_update, but its IMMEDIATE transaction mode
+    # (config/settings.py) holds the write lock from BEGIN.
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+    _link(events, sequence=head.sequence, digest=head.digest)
+    for event in events:
+        event.save(force_insert=True)
+    head.sequence, head.digest = events[-1].sequence, events[-1].digest
+    head.save(update_fields=["sequence", "digest"])
+
+
+def _link(events: list[AuditEvent], *, sequence: int, digest: str) -> None:
+    for event in events:
+        sequence += 1
+        event.sequence = sequence
+        event.previous_digest = digest
+        event.digest = digest = _digest(previous=digest, payload=_payload(event))
+
+
+def _append_compare_and_swap(events: list[AuditEvent]) -> bool:
+    """PostgreSQL: link behind the head as read, then move the head only if it is still there
+    and insert the entries, in one statement; False if another writer moved it first.
+
+    A row lock taken before linking (SELECT ... FOR UPDATE) was held across four round trips
+    and the Python between them, which a busy server stretches to tens of milliseconds while
+    every other request of every server waits. Here the head's row is locked only by the
+    statement that moves it: outside a transaction that is one round trip, inside one it is
+    that statement and the COMMIT right after (config/postgresql_backend). Concurrent writers
+    that read the same head cannot both move it: the second UPDATE waits for the first, sees
+    the new head and matches no row, so it inserts nothing and links again. The chain never
+    forks (and `sequence` is unique besides).
+    """
+    head = AuditChainHead.objects.filter(id=1).values_list("sequence", "digest").first()
+    if head is None:  # the very first entry: create the head row under the lock
+        with transaction.atomic():
+            _append_locked(events)
+        return True
+    _link(events, sequence=head[0], digest=head[1])
+    rows = ", ".join(["(%s::bigint, %s::timestamptz, %s::uuid, %s, %s, %s, %s, %s::inet, "
+                      "%s::jsonb, %s, %s)"] * len(events))
+    params: list = [events[-1].sequence, events[-1].digest, head[0], head[1]]
+    for event in events:
+        params += [event.sequence, event.at, event.actor_id, event.actor_ref, event.action,
+                   event.target_type, event.target_id, event.ip_address,
+                   json.dumps(event.data), event.previous_digest, event.digest]
+    connection = transaction.get_connection()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""WITH head AS (
+                    UPDATE {AuditChainHead._meta.db_table} SET sequence = %s, digest = %s
+                    WHERE id = 1 AND sequence = %s AND digest = %s RETURNING id)
+                INSERT INTO {AuditEvent._meta.db_table} (sequence, at, actor_id, actor_ref,
+                    action, target_type, target_id, ip_address, data, previous_digest, digest)
+                SELECT entry.* FROM (VALUES {rows}) AS entry, head
+                RETURNING id, sequence""",  # noqa: S608 - table names from the models
+            params)
+        inserted = {sequence: pk for pk, sequence in cursor.fetchall()}
+    if not inserted:
+        return False
+    for event in events:
+        event.pk = inserted[event.sequence]
+        event._state.adding = False
+        event._state.db = connection.alias
+    return True
 
 
 REFUSAL_IN_TRANSACTION = (

@@ -13,7 +13,9 @@ to it. Figures, their units, baselines and targets (see README, "Benchmarks"):
 - case_pages: case_list_p95_ms and case_view_p95_ms over HTTP as the principal of the largest
   school, at 100,000 cases over 50 schools against the same at 1,000 cases;
 - dashboard_pages: dashboard_principal_p95_ms and dashboard_police_p95_ms over HTTP, at
-  100,000 cases against 1,000 (bench/dashboard.py).
+  100,000 cases against 1,000 (bench/dashboard.py);
+- load_mix, two_servers_audit_ok, db_restart_lost_writes: the site served by gunicorn as the
+  README runs it, under a realistic load and through database faults (bench/load.py).
 """
 
 from __future__ import annotations
@@ -64,7 +66,8 @@ from credentials.verify import default_fetcher, issuer_key_resolver
 from demo.data import demo_data_load
 
 GROUPS = ["pages", "issue_per_s", "verify_per_s_per_core", "pdf_ms", "attestation_page_rps",
-          "case_pages", "dashboard_pages", "purge_ms_per_case", "incident_drill"]
+          "case_pages", "dashboard_pages", "purge_ms_per_case", "incident_drill",
+          "load_mix", "two_servers_audit_ok", "db_restart_lost_writes"]
 
 
 @dataclass
@@ -524,6 +527,10 @@ def bench_run(*, only: list[str] | None = None, quick: bool = False) -> list[Fig
             figures += case_pages(world, quick=quick)
         elif group == "incident_drill":
             figures += incident_drill(world, quick=quick)
+        elif group in ("load_mix", "two_servers_audit_ok", "db_restart_lost_writes"):
+            from bench import load  # gunicorn, aiohttp: only for these groups
+
+            figures += getattr(load, group)(world, quick=quick)
         elif group == "dashboard_pages":
             from bench.dashboard import dashboard_pages  # it builds on this module's helpers
 

@@ -112,7 +112,7 @@ try:
     DATABASES = {
         "default": dj_database_url.parse(
             env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'sexto.sqlite3'}"),
-            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
             # A persistent connection the database dropped (a restart, a failover) is replaced
             # at the next request instead of failing it: the site recovers by itself.
             conn_health_checks=True,
@@ -138,6 +138,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         **DATABASES["default"].get("OPTIONS", {}),
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend with a hook run just before COMMIT (config/postgresql_backend): the
+    # audit chain is appended there, holding its row lock for the shortest time.
+    DATABASES["default"]["ENGINE"] = "config.postgresql_backend"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -11,7 +11,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.utils import load_backend
 
 from audit.models import AuditEvent
@@ -70,3 +70,68 @@ def test_concurrent_appends_keep_one_unbroken_chain(database_settings):
     assert report.checked == total
     assert target_ids == sorted(f"{t}-{n}" for t in range(THREADS)
                                 for n in range(APPENDS_PER_THREAD))
+
+
+def test_concurrent_transactions_keep_one_chain_without_their_rolled_back_entries(
+    database_settings,
+):
+    """Entries recorded inside requests' transactions (on PostgreSQL linked just before each
+    COMMIT) still make one chain; one recorded in a savepoint rolled back is not in it."""
+    start = threading.Barrier(THREADS, timeout=30)
+
+    def work(thread: int) -> None:
+        start.wait()
+        for n in range(APPENDS_PER_THREAD // 2):
+            with transaction.atomic():
+                record(action="test.concurrent", target_type="test.thread",
+                       target_id=f"{thread}-{n}-a")
+                try:
+                    with transaction.atomic():
+                        record(action="test.concurrent", target_type="test.thread",
+                               target_id=f"{thread}-{n}-undone")
+                        raise _Undo
+                except _Undo:
+                    pass
+                record(action="test.concurrent", target_type="test.thread",
+                       target_id=f"{thread}-{n}-b")
+
+    def read():
+        return audit_chain_verify(), sorted(AuditEvent.objects.values_list("target_id", flat=True))
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        for result in [pool.submit(in_own_connection, database_settings, work, thread)
+                       for thread in range(THREADS)]:
+            result.result()
+        report, target_ids = pool.submit(in_own_connection, database_settings, read).result()
+
+    assert report.ok, report
+    assert target_ids == sorted(f"{t}-{n}-{half}" for t in range(THREADS)
+                                for n in range(APPENDS_PER_THREAD // 2) for half in "ab")
+    assert report.checked == len(target_ids)
+
+
+class _Undo(Exception):
+    pass
+
+
+@pytest.mark.skipif(not hasattr(connection, "before_commit"),
+                    reason="only PostgreSQL's backend links entries just before COMMIT")
+def test_chain_head_is_free_until_the_recording_transaction_commits(database_settings):
+    """The head's row lock is taken at COMMIT, not when the entry is recorded: meanwhile
+    another connection takes it at once (NOWAIT), as another request would."""
+    other = load_backend(database_settings["ENGINE"]).DatabaseWrapper(database_settings,
+                                                                      DEFAULT_DB_ALIAS)
+    record(action="test.concurrent")  # the head row exists
+    try:
+        with transaction.atomic():
+            event = record(action="test.concurrent", target_type="test.thread", target_id="late")
+            with other.cursor() as cursor:
+                cursor.execute("SELECT sequence FROM audit_auditchainhead WHERE id = 1 "
+                               "FOR UPDATE NOWAIT")
+                assert cursor.fetchone() == (1,)
+            assert not AuditEvent.objects.filter(target_id="late").exists()
+        assert event.sequence == 2
+        assert AuditEvent.objects.get(target_id="late").digest == event.digest
+        assert audit_chain_verify().ok
+    finally:
+        other.close()
