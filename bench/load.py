@@ -17,6 +17,7 @@ in both the rate and the p95.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import itertools
 import os
@@ -50,6 +51,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import mfa
 from accounts.models import User
+from config.env import child_environment
 
 THINK_SECONDS = 1.0
 USERS = (50, 200)
@@ -156,11 +158,17 @@ class VirtualUser:
 Script = Callable[[VirtualUser], Awaitable[None]]  # loops until cancelled
 
 
+def _run_async(coroutine: Awaitable):
+    """asyncio.run() in a thread of its own: the calling thread may already run an event loop
+    (Playwright's synchronous API does, in a test run), where asyncio.run() refuses to start."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
 def load_run(base: str, users: list[tuple[Script, dict[str, str]]], *, seconds: float,
              warmup: float, think: float = THINK_SECONDS) -> LoadResult:
     """Run every (script, cookies) user against `base` for warmup + seconds; the requests that
     ended within the last `seconds` count. Users start spread over one think time."""
-    return asyncio.run(_load_run(base, users, seconds=seconds, warmup=warmup, think=think))
+    return _run_async(_load_run(base, users, seconds=seconds, warmup=warmup, think=think))
 
 
 async def _load_run(base, users, *, seconds, warmup, think) -> LoadResult:
@@ -333,7 +341,7 @@ def mix_prepare(world: dict, *, case_users: int, learners: int) -> Mix:
 
     with language("fr"):
         award_ids = list(Award.objects.filter(published=True).values_list("pk", flat=True))
-        attestations = [reverse("badges:attestation", args=[pk]) for pk in award_ids]
+        attestations = [reverse("credential_pages:attestation", args=[pk]) for pk in award_ids]
         profiles = [reverse("badges:member_profile", args=[world["award"].recipient.handle])]
         program = program_newest_published(slug="sexto")
         first_level = program.levels.order_by("position").first()
@@ -421,9 +429,7 @@ def served_database() -> Iterator[str]:
 def server_environment(database: str) -> dict[str, str]:
     """The README's production configuration, on loopback without TLS: what the reverse proxy
     would add (HTTPS, secure cookies) is relaxed explicitly, as README says it can be."""
-    env = {name: value for name, value in os.environ.items()
-           if not name.startswith(("DJANGO_", "SEXTO_", "DATABASE_", "EMAIL_"))}
-    env.update({
+    return child_environment(without_prefixes=("DJANGO_", "SEXTO_", "DATABASE_", "EMAIL_"), **{
         "DEBUG": "0",
         "SECRET_KEY": settings.SECRET_KEY,
         "AUDIT_KEY": settings.AUDIT_KEY,
@@ -433,16 +439,15 @@ def server_environment(database: str) -> dict[str, str]:
         "SEXTO_MANIFEST_STATIC": "0",  # no collectstatic for a throwaway run
         "DATABASE_URL": database,
         "DATABASE_CONN_MAX_AGE": "60",  # README, "Running in production"
-        # The same throwaway keys as the bench process (bench command).
-        "SEXTO_SIGNING_KEYS": os.environ["SEXTO_SIGNING_KEYS"],
-        "SEXTO_CASE_KEYS": os.environ["SEXTO_CASE_KEYS"],
+        # The same throwaway keys as the bench process (the bench command's settings).
+        "SEXTO_SIGNING_KEYS": settings.SEXTO_SIGNING_KEYS,
+        "SEXTO_CASE_KEYS": ",".join(settings.SEXTO_CASE_KEYS),
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "LOG_LEVEL": "WARNING",
         # Every virtual user comes from 127.0.0.1: per-address rate limits (where the settings
         # have them) would refuse them all as one client. Failed-password locks stay on.
         "SEXTO_RATE_LIMITS_ENABLED": "0",
     })
-    return env
 
 
 @dataclass
@@ -584,7 +589,7 @@ def two_servers_audit_ok(world: dict, *, quick: bool) -> list:
         with gunicorn(database) as first, gunicorn(database) as second, \
                 lock_sampler(database) as waits:
             # Half the writers on each server, all at once, on the same chain.
-            both = asyncio.run(_two_servers(first.base, second.base, mix, seconds=seconds,
+            both = _run_async(_two_servers(first.base, second.base, mix, seconds=seconds,
                                             warmup=warmup))
         ok, output = audit_verify(database)
     writes = sum(1 for s in both.samples if s.label == "case_note_post" and s.status == 302)
@@ -718,7 +723,7 @@ def throwaway_cluster(bin: Path) -> Iterator[Cluster]:
 def cluster_seed(cluster: Cluster, name: str) -> None:
     """A copy of the bench's database (demo, sessions, cases) in the cluster: pg_dump | psql."""
     source = connection.settings_dict
-    env = {**os.environ, "PGPASSWORD": source.get("PASSWORD") or ""}
+    env = child_environment(PGPASSWORD=source.get("PASSWORD") or "")
     subprocess.run([str(cluster.bin / "psql"), "-h", "127.0.0.1", "-p", str(cluster.port),  # noqa: S603
                     "-U", "postgres", "-q", "-c", f'CREATE DATABASE "{name}"'],
                    check=True, capture_output=True, env=env, timeout=60)
@@ -759,7 +764,7 @@ def db_restart_lost_writes(world: dict, *, quick: bool) -> list:
         cluster_seed(cluster, "sexto_bench")
         database = cluster.url("sexto_bench")
         with gunicorn(database) as server:
-            outcome = asyncio.run(_write_through_restart(server.base, cluster, mix,
+            outcome = _run_async(_write_through_restart(server.base, cluster, mix,
                                                          before=2.0 if quick else 5.0,
                                                          outage=2.0 if quick else 5.0))
         ok, output = audit_verify(database)

@@ -59,3 +59,13 @@ def env_secret(name: str, default: str = "") -> str:
                 f"{name}_FILE names {path}, which cannot be read ({exc.strerror or exc})."
             ) from exc
     return os.environ.get(name, default)
+
+
+def child_environment(*, without_prefixes: tuple[str, ...] = (), **values: str) -> dict[str, str]:
+    """The environment to give a process this one starts (the bench's servers, pg_dump):
+    this process's own (PATH, locale...) less the variables named by `without_prefixes`, plus
+    `values`. Here, since only config/ reads the environment."""
+    env = {name: value for name, value in os.environ.items()
+           if not (without_prefixes and name.startswith(without_prefixes))}
+    env.update(values)
+    return env

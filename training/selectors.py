@@ -63,14 +63,6 @@ def program_levels(*, program: Program) -> list[Level]:
     )
 
 
-def program_modules(*, program: Program) -> list[Module]:
-    return list(
-        Module.objects.filter(level__program=program)
-        .select_related("level", "level__program")
-        .order_by("level__position", "position")
-    )
-
-
 def module_get(*, program: Program, level_kind: str, module_slug: str) -> Module | None:
     return (
         Module.objects.filter(level__program=program, level__kind=level_kind, slug=module_slug)

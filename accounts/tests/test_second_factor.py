@@ -23,7 +23,12 @@ from core.exceptions import ApplicationError
 
 
 def totp_code(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
-    """The code the person's app shows (`steps_ahead` 30-second steps later)."""
+    """The code the person's app shows (`steps_ahead` 30-second steps later).
+
+    Read with the drift the device last learned: a code verified just after a 30-second step
+    ended sets it to -1, and the next code must follow, or a slow run refuses it.
+    """
+    device.refresh_from_db()
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = time.time() + steps_ahead * device.step
     return f"{totp.token():0{device.digits}d}"
