@@ -2,7 +2,6 @@
 
 import datetime
 import hashlib
-import logging
 import re
 from base64 import b32encode
 from dataclasses import dataclass
@@ -12,7 +11,6 @@ from urllib.parse import quote, urlencode
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -48,8 +46,6 @@ from audit.services import record
 from core import ratelimit
 from core.exceptions import ApplicationError
 from core.mail import mail_send
-
-logger = logging.getLogger(__name__)
 
 EMAIL_VERIFICATION_SALT = "accounts.verify_email"
 EMAIL_VERIFICATION_MAX_AGE = datetime.timedelta(days=3)
@@ -265,7 +261,9 @@ def email_verification_send(*, user: User) -> None:
             "accounts/email/verify_email.txt",
             {"user": user, "url": url, "days": EMAIL_VERIFICATION_MAX_AGE.days},
         )
-    send_mail(subject, body, None, [user.email])
+    # A mail server down must not lose the account just created: the person asks for another
+    # link from their profile once it is back (accounts:verify_email_resend).
+    mail_send(subject=subject, body=body, to=user.email, what="email verification")
 
 
 def email_verify(*, token: str, request=None) -> User:
@@ -304,12 +302,7 @@ def account_create(
                 join_request_create(user=user, organisation=school, request=request)
     except IntegrityError as exc:  # two sign-ups racing for the same address
         raise taken from exc
-    try:
-        email_verification_send(user=user)
-    except OSError:
-        # A mail server hiccup must not lose the new account: the person can ask for a new
-        # link from their profile.
-        logger.warning("Verification email to a new account could not be sent", exc_info=True)
+    email_verification_send(user=user)
     return user
 
 
@@ -355,10 +348,8 @@ def _signup_existing_notify(user: User) -> None:
             "reset_url": settings.SITE_URL + reverse("accounts:password_reset"),
         })
         subject = _("Vous avez déjà un compte Sexto")
-    try:
-        send_mail(subject, body, None, [user.email])
-    except OSError:
-        logger.warning("A sign-up notice to an existing account could not be sent")
+    mail_send(subject=subject, body=body, to=user.email,
+              what="sign-up notice to an existing account")
 
 
 def profile_update(*, user: User, full_name: str, preferred_language: str, request=None) -> User:

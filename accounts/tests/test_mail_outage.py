@@ -22,3 +22,21 @@ def test_reset_completes_with_one_warning_when_mail_is_down(world, smtp_unreacha
     warnings = [r for r in caplog.records if r.levelname in ("WARNING", "ERROR")]
     assert [(r.name, r.exc_info) for r in warnings] == [("core.mail", None)]
     assert world.principal.email not in caplog.text
+
+
+def test_sign_up_and_a_new_link_with_the_mail_server_down(world, smtp_unreachable,  # noqa: F811
+                                                           caplog, client):
+    """The account is kept and the pages answer; the person asks for another link later."""
+    from django.urls import reverse
+
+    from accounts.models import User
+    from accounts.tests.test_abuse_limits import signup_form
+
+    response = client.post(reverse("accounts:signup"), signup_form(world, "panne@example.test"))
+    assert response.status_code == 302
+    person = User.objects.get(email="panne@example.test")
+    client.force_login(person)
+    assert client.post(reverse("accounts:verify_email_resend")).status_code == 302
+    warnings = [r for r in caplog.records if r.levelname in ("WARNING", "ERROR")]
+    assert [(r.name, r.exc_info) for r in warnings] == [("core.mail", None)] * 2
+    assert "panne@example.test" not in caplog.text
