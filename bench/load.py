@@ -536,7 +536,7 @@ def load_mix(world: dict, *, quick: bool) -> list:
     if reason := _aiohttp_missing():
         return _unavailable([f"load_mix_{what}_{n}_users" for n in USERS
                              for what in ("rps", "p95_ms")], "", reason)
-    seconds, warmup = (5.0, 2.0) if quick else (30.0, 5.0)
+    seconds, warmup = (2.0, 1.0) if quick else (30.0, 5.0)
     mix = mix_prepare(world, case_users=round(max(USERS) * 0.15), learners=20)
     figures = []
     with served_database() as database, gunicorn(database) as server:

@@ -394,7 +394,7 @@ def case_pages(world: dict, *, quick: bool) -> list[Figure]:
     """case_list_p95_ms and case_view_p95_ms at 100,000 cases over 50 schools, beside the same
     at 1,000 cases, measured over HTTP on loopback as the principal of the largest school."""
     requests = 40 if quick else 300
-    large_total = 5_000 if quick else 100_000  # --quick: a smoke test, not the figure
+    large_total = 3_000 if quick else 100_000  # --quick: a smoke test, not the figure
     small = cases_bulk_create(total=1_000, schools=50, seed=1)
     with http_server() as get:
         base_list, base_view, base_details = _case_pages_p95(

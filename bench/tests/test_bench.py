@@ -71,7 +71,7 @@ def test_case_pages_figures_are_p95_over_http_beside_the_small_baseline(tmp_path
     for name, figure in figures.items():
         assert figure["value"] > 0 and figure["baseline_value"] > 0, name
         assert figure["baseline"] == name.replace("_p95_ms", "_p95_ms_at_1000_cases")
-        assert figure["details"]["cases"] == 5_000
+        assert figure["details"]["cases"] == 3_000
         # The largest school of the large set holds far more cases than the small set's.
         assert (figure["details"]["cases_in_school"]
                 > figure["details"]["baseline_details"]["cases_in_school"])

@@ -36,6 +36,10 @@ from credentials.tests.interop import (
 )
 from credentials.verify import INVALID, OK, VALID, verify
 
+# Each test runs the JavaScript stack in a process of its own: once, in the SQLite pass (what it
+# checks, our signatures and canonical form, does not depend on the database).
+pytestmark = pytest.mark.subprocess
+
 CREATED = "2026-01-15T10:20:30Z"
 STATUS_WARNING = "credentialStatus present but not checked."
 RAW = serialization.Encoding.Raw
