@@ -30,6 +30,19 @@ os.environ.setdefault("SEXTO_CASE_KEYS", "YKB1Q2cN3yK0pq9qXzY8sJm6mF4w8Hq4sQm3cW
 # sites: the run's keys carry a prefix of their own, and conftest.py empties only those.
 os.environ.setdefault("SEXTO_CACHE_KEY_PREFIX", f"sexto-test-{uuid.uuid4().hex[:12]}")
 
+# Under pytest-xdist (`-n 2`, as .ci/run runs), each worker (gw0, gw1…) inherits the values above
+# from the controller process: it takes a folder, a keyring and cache keys of its own, so that
+# two workers never write the same file or empty each other's rate-limit counters.
+_worker = os.environ.get("PYTEST_XDIST_WORKER")
+if _worker and os.path.basename(os.environ["SEXTO_VAR_DIR"]) != _worker:
+    _shared = os.environ["SEXTO_VAR_DIR"]
+    os.environ["SEXTO_VAR_DIR"] = os.path.join(_shared, _worker)
+    os.makedirs(os.environ["SEXTO_VAR_DIR"], exist_ok=True)
+    if os.environ["SEXTO_SIGNING_KEYS_FILE"] == os.path.join(_shared, "signing-keys.json"):
+        os.environ["SEXTO_SIGNING_KEYS_FILE"] = os.path.join(
+            os.environ["SEXTO_VAR_DIR"], "signing-keys.json")
+    os.environ["SEXTO_CACHE_KEY_PREFIX"] += f"-{_worker}"
+
 
 def pytest_addoption(parser):
     parser.addoption(
