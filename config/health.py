@@ -6,7 +6,8 @@ It answers 200 when every check passes and 503 otherwise, with a small JSON body
 check and its state, never a reason: an error message could name a host, a path or a key, and
 the probe needs none of it (the reasons go to the server's log, one line each). It reads no
 session, sets no cookie and writes nothing: probed every few seconds, it must leave no trace in
-the sessions or the audit log.
+the sessions or the audit log. Anyone can call it, so it is rate limited per address (rule
+"healthz", far above any probe's pace).
 """
 
 import logging
@@ -18,6 +19,8 @@ from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from core.ratelimit import rate_limited
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +93,7 @@ def health_checks() -> dict[str, str]:
 
 @never_cache
 @require_safe
+@rate_limited("healthz", methods=("GET", "HEAD"))
 def healthz(request: HttpRequest) -> JsonResponse:
     checks = health_checks()
     healthy = all(state == OK for state in checks.values())

@@ -138,6 +138,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         **DATABASES["default"].get("OPTIONS", {}),
     }
+    # Tests run on an in-memory database, as with Django's own SQLite backend: pytest-xdist's
+    # workers (one database each) would otherwise get a file named after this one.
+    DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", ":memory:")
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's backend with a hook run just before COMMIT (config/postgresql_backend): the
     # audit chain is appended there, holding its row lock for the shortest time.
@@ -210,6 +213,9 @@ SEXTO_RATE_LIMITS = {
     "login": (120, 600),                  # sign-in forms sent, right or wrong
     "verifier": (10, 60),                 # the public verifier: pasted, uploaded or fetched
     "credential_documents": (120, 60),    # public credential documents and attestation pages
+    # /healthz (a database query and a cache round trip each): a load balancer probes about once
+    # a second, far below this; a flood from one address is refused before it costs anything.
+    "healthz": (600, 60),
     # Failed passwords (accounts/lockout.py, on top of django-axes's pair lock below).
     "login_failures_address": (100, 3600),  # from one address, any account: address locked
     "login_failures_account": (50, 86400),  # on one account, from anywhere: account locked

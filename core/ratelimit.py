@@ -68,11 +68,14 @@ def _window(name: str) -> tuple[int, int, int, float]:
     return limit, seconds, start, now
 
 
-def cache_unavailable(error: Exception) -> None:
-    # An unreachable Redis must not take sign-in and sign-up down with it: the limits let the
-    # request through (django-axes's lock, in the database, still holds) and say so in the log.
-    logger.warning("The cache is unreachable; rate limits and lockouts are not counted: %s",
-                   error.__class__.__name__)
+def cache_unavailable(error: Exception,
+                      consequence: str = "rate limits and lockouts are not counted") -> None:
+    """One log line for a cache out of reach, saying what goes on without it.
+
+    An unreachable Redis must not take sign-in and sign-up down with it: the limits let the
+    request through (django-axes's lock, in the database, still holds) and say so in the log.
+    """
+    logger.warning("The cache is unreachable; %s: %s", consequence, error.__class__.__name__)
 
 
 def hit(name: str, value: str) -> Usage:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import uuid
 from urllib.parse import urlencode
 
@@ -34,7 +33,7 @@ from badges.access import _get_award_for_attestation, award_viewer_is_staff
 from badges.forms import AwardRevokeForm
 from badges.models import Award, BadgeClass
 from badges.services import award_revoke as award_revoke_service
-from core.ratelimit import CACHE_ERRORS
+from core.ratelimit import CACHE_ERRORS, cache_unavailable
 from core.text import localized
 from credentials import exports, ob2
 from credentials.compose import CONTEXT, achievement, issuer_profile
@@ -43,8 +42,6 @@ from credentials.keys import keyring_load
 from credentials.models import StatusList
 from credentials.services import credential_for_award, credential_jwt
 from credentials.status import STATUS_LIST_TTL_SECONDS, status_list_credential
-
-logger = logging.getLogger(__name__)
 
 JSON_LD = "application/ld+json"
 # What a client asks for when it wants the credential rather than the page.
@@ -196,8 +193,7 @@ def _anonymous_page_key(request: HttpRequest, award_id: uuid.UUID) -> str | None
 
 
 def _cache_unavailable(error: Exception) -> None:
-    logger.warning("The cache is unreachable; the attestation page is rendered without it: %s",
-                   error.__class__.__name__)
+    cache_unavailable(error, "the attestation page is rendered without it")
 
 
 def _cached_page(key: str | None) -> str | None:

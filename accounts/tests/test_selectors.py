@@ -45,3 +45,26 @@ def test_personal_data_covers_roles_and_declarations(world):
     assert data["memberships"] == [{"role": "staff", "organisation": "École des Pionniers"}]
     assert data["join_requests"][0]["organisation"] == "École du Ruisseau"
     assert data["join_requests"][0]["accepted"] is None
+
+
+def test_the_navigation_follows_the_roles_in_one_query(world, rf, django_assert_num_queries):
+    from accounts.context_processors import nav
+    from accounts.models import User
+
+    def shown(user):
+        request = rf.get("/fr/")
+        request.user = user
+        with django_assert_num_queries(1):  # the person's roles, read once
+            return nav(request)["nav"]
+
+    assert shown(world.platform_admin)["is_platform_admin"]
+    assert shown(world.platform_admin)["manages_people"]
+    assert not shown(world.org_admin)["is_platform_admin"]
+    assert shown(world.org_admin)["manages_people"] and shown(world.org_admin)["privacy"]
+    learner = shown(world.learner)
+    assert not any(learner[k] for k in ("is_reviewer", "is_author", "manages_people",
+                                        "is_platform_admin", "privacy"))
+    # A superuser without the role is a platform administrator, as user_is_platform_admin says.
+    root = User.objects.create(email="racine@example.test", full_name="Racine Fictive",
+                               is_superuser=True)
+    assert shown(root)["is_platform_admin"] and shown(root)["is_reviewer"]

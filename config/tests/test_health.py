@@ -5,6 +5,7 @@ import ast
 
 import pytest
 from cryptography.fernet import Fernet
+from django.test import Client
 
 from audit.models import AuditEvent
 from config.tests.test_settings import sexto_shell
@@ -31,6 +32,19 @@ def test_a_probe_leaves_no_session_cookie_and_no_audit_entry(client):
     assert response.status_code == 200
     assert not response.cookies
     assert AuditEvent.objects.count() == before
+
+
+@pytest.mark.usefixtures("shared_cache")
+def test_a_flood_from_one_address_is_refused_and_a_probe_elsewhere_still_answers(settings):
+    settings.SEXTO_TRUSTED_PROXIES = 1
+    settings.SEXTO_RATE_LIMITS = {**settings.SEXTO_RATE_LIMITS, "healthz": (3, 60)}
+    flood = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.7"}
+    statuses = [Client().get("/healthz", **flood).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    refused = Client().head("/healthz", **flood)
+    assert refused.status_code == 429 and 1 <= int(refused["Retry-After"]) <= 60
+    probe = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "198.51.100.20"}
+    assert Client().get("/healthz", **probe).status_code == 200
 
 
 def test_head_works_and_a_post_is_refused(client):
