@@ -69,14 +69,22 @@ def _redis_url() -> str:
 
 
 @pytest.fixture(params=["locmem", "redis"])
-def shared_cache(request, settings):
+def shared_cache(request, settings, monkeypatch):
     """The rate limits' cache: each test runs on the local-memory cache of the embedded default
     and on the machine's real Redis (REDIS_URL, else 127.0.0.1:6379), as production does.
 
     The Redis keys carry a prefix of this test's own: runs and tests never see each other's.
+    The limits' clock stands still at the start of a day (so of every window: a minute, an hour,
+    a day), unless the test moves it: requests counted together never straddle two windows.
     """
     import os
+    import time
     import uuid
+
+    from core import ratelimit
+
+    standing = time.time() // 86400 * 86400
+    monkeypatch.setattr(ratelimit, "clock", lambda: standing)
 
     if request.param == "redis":
         settings.CACHES = {"default": {
