@@ -38,8 +38,9 @@ class BadgeRequest(BaseModel):
     """A learner's request for a badge, with their reflective answers as evidence.
 
     Personal information: yes (the learner, their answers, the reviewer's reasons).
-    `answers` is [{"id", "title": {fr, en}, "prompt": {fr, en}, "answer": str}], a snapshot of
-    the questions as they were asked so that later content changes never alter evidence.
+    `answers` is [{"id", "title": {fr, en}, "prompt": {fr, en}, "answer": str, "lang": "fr" or
+    "en"}], a snapshot of the questions as they were asked so that later content changes never
+    alter evidence; "lang" is the language the answer was typed in.
     """
 
     class Status(models.TextChoices):

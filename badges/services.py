@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -153,8 +153,20 @@ def badge_classes_sync(*, program: Program) -> list[BadgeClass]:
 
 # --- Requests -------------------------------------------------------------------------------
 
+def answers_language() -> str:
+    """The language answers are being typed in: the page's, one of settings.LANGUAGES."""
+    language = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
 def _answers_snapshot(*, level: Level, answers: dict[str, str]) -> list[dict]:
-    """The questions as asked, each with its (stripped) answer; every answer is required."""
+    """The questions as asked, each with its (stripped) answer; every answer is required.
+
+    Each answer keeps the language of the page it was typed on ("lang"): the attestation, its
+    PDF and the review mark it, so that a screen reader reads a French answer in an English
+    document as French (WCAG 3.1.2, PDF/UA-1 7.2).
+    """
+    language = answers_language()
     snapshot = []
     missing = {}
     for question in level.evidence_questions or []:
@@ -170,6 +182,7 @@ def _answers_snapshot(*, level: Level, answers: dict[str, str]) -> list[dict]:
             "title": question["title"],
             "prompt": question.get("prompt", {}),
             "answer": answer,
+            "lang": language,
         })
     if missing:
         raise ApplicationError(

@@ -145,7 +145,7 @@ IDENTITY_OBJECT = Node("IdentityObject", (OB + "IdentityObject",), identified=Fa
     "salt": Literal(_p(OB + "salt")),
 })
 ACHIEVEMENT_SUBJECT = Node(("AchievementSubject",), (OB + "AchievementSubject",),
-                           identified=False, required={
+                           identified=True, required={
     "identifier": Embedded(_p(OB + "identifier"), IDENTITY_OBJECT, (1, 1)),
     "achievement": Embedded(_p(OB + "achievement"), ACHIEVEMENT),
 })

@@ -9,6 +9,7 @@ how the specification carries alternate language editions.
 from __future__ import annotations
 
 import hashlib
+import uuid
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -20,6 +21,9 @@ from credentials.contexts import CREDENTIALS_V2, OB_V3P0_3_0_3
 from credentials.did import issuer_did
 
 CONTEXT = [CREDENTIALS_V2, OB_V3P0_3_0_3]
+# The namespace of the credential subjects' ids (subject_id): fixed, so that an award's subject
+# keeps its id whenever its credential is signed again.
+SUBJECT_NAMESPACE = uuid.UUID("d749888f-3016-496e-b0de-318692ded1e6")
 # Levels with artwork of their own; the higher levels share the Architecte artwork for now.
 LEVEL_ARTWORK = {"explorateur": "sexto-explorateur", "architecte": "sexto-architecte"}
 
@@ -98,6 +102,13 @@ def evidence(award) -> list[dict]:
     return items
 
 
+def subject_id(award) -> str:
+    """The credential subject's id (OB 3.0 requires one of a verifier, as the VC-JWT's `sub`):
+    a urn:uuid of this award's own, derived from it, which names nobody and links no two awards
+    of one member."""
+    return f"urn:uuid:{uuid.uuid5(SUBJECT_NAMESPACE, str(award.pk))}"
+
+
 def credential_status(*, list_url: str, index: int) -> dict:
     return {
         "id": f"{list_url}#{index}",
@@ -124,6 +135,7 @@ def open_badge_credential(*, award, status_list, status_index: int, salt: str) -
         "awardedDate": iso_utc(award.granted_at),
         "name": localized(badge_class.name, "fr"),
         "credentialSubject": {
+            "id": subject_id(award),
             "type": ["AchievementSubject"],
             "identifier": [{
                 "type": "IdentityObject",

@@ -43,8 +43,10 @@ def baked_svg(award) -> bytes:
 
 
 def baked_ob2_png(award) -> bytes:
+    # The assertion itself, as OB 2.0's baking specification prefers: a backpack reads it
+    # without a request, then checks it at its hosted address (its id, verification "hosted").
     return png_bake(badge_artwork_bytes(award.badge_class, "png"), keyword=PNG_KEYWORD_OB2,
-                    text=ob2.assertion_url(award))
+                    text=json.dumps(ob2_assertion(award), ensure_ascii=False))
 
 
 def ob2_assertion(award) -> dict:

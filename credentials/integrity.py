@@ -84,7 +84,9 @@ def proof_attach(document: dict, *, private_key: ed25519.Ed25519PrivateKey,
     signature = private_key.sign(data)
     # Cheap insurance against a damaged key in memory: what we publish must verify.
     private_key.public_key().verify(signature, data)
-    return {**document, "proof": {**options, "proofValue": multibase_encode(signature)}}
+    # An array, even of one proof: 1EdTech's AchievementCredential JSON schema requires it (the
+    # VC data model allows a single object too, which proof_verify still reads).
+    return {**document, "proof": [{**options, "proofValue": multibase_encode(signature)}]}
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,8 @@ def proof_verify(document: dict, *, resolve_key: KeyResolver) -> ProofCheck:
     proof = document.get("proof")
     if isinstance(proof, list):
         proofs = [p for p in proof if isinstance(p, dict) and p.get("cryptosuite") == CRYPTOSUITE]
-        proof = proofs[0] if len(proofs) == 1 else None
+        # A lone proof of another kind is kept, to be named as such below.
+        proof = proofs[0] if len(proofs) == 1 else proof[0] if len(proof) == 1 else None
     if not isinstance(proof, dict):
         raise ProofError("The credential has no Data Integrity proof", code="no_proof")
     if proof.get("type") != PROOF_TYPE or proof.get("cryptosuite") != CRYPTOSUITE:

@@ -50,7 +50,8 @@ class AttestationPdf:
     issuer_url: str
     granted_at: datetime.datetime  # timezone-aware; shown in settings.TIME_ZONE
     attestation_url: str  # public URL, printed and encoded in the QR code
-    evidence: list[tuple[str, str | None]]  # (question title, answer); None: titles only
+    # (question title, answer, the answer's language); answer None: the title only.
+    evidence: list[tuple[str, str | None, str]]
     status_note: str = ""  # e.g. "Révoqué le 2026-11-20": shown as a banner when set
 
 
@@ -100,8 +101,11 @@ def _document(data: AttestationPdf) -> dict:
         "attestation_url": plain_text(data.attestation_url),
         "status_note": plain_text(data.status_note),
         "evidence": [
-            {"title": plain_text(title), "answer": None if answer is None else paragraphs(answer)}
-            for title, answer in data.evidence
+            {"title": plain_text(title), "answer": None if answer is None else paragraphs(answer),
+             # The template marks the answer's language (PDF/UA-1 7.2): a French answer in
+             # the English attestation is read as French.
+             "lang": answer_language if answer_language in LANGUAGES else data.language}
+            for title, answer, answer_language in data.evidence
         ],
     }
 

@@ -48,7 +48,8 @@ def attestation_pdf_data(award: Award, language: str) -> AttestationPdf:
         attestation_url=attestation_url,
         evidence=[
             (localized(item.get("title"), language),
-             item.get("answer") if _answers_shown(award) else None)
+             item.get("answer") if _answers_shown(award) else None,
+             item.get("lang") or award.recipient.preferred_language)
             for item in award.evidence or []
         ],
         status_note=note,

@@ -35,7 +35,10 @@ def credential_for_award(*, award) -> IssuedCredential:
         unsigned = open_badge_credential(
             award=award, status_list=credential.status_list,
             status_index=credential.status_index, salt=credential.identity_salt)
-        if without_proof(credential.document) != unsigned:
+        # Signed again when what it says changed, or when its proof is still the single
+        # object of credentials signed before proofs became an array (credentials.integrity).
+        if (without_proof(credential.document) != unsigned
+                or not isinstance(credential.document.get("proof"), list)):
             _sign_into(credential, unsigned)
             credential.save(update_fields=["document", "jwt", "signed_at", "updated_at"])
         return credential

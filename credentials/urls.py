@@ -4,6 +4,7 @@ from django.urls import path
 
 from core.ratelimit import rate_limited
 from credentials import views
+from credentials.cors import public_document
 
 app_name = "credentials"
 urlpatterns = [
@@ -24,8 +25,9 @@ urlpatterns = [
     path("ob/v2/assertions/<uuid:award_id>.png", views.ob2_png, name="ob2_png"),
 ]
 
-# Public documents, fetched by anybody's verifier or backpack: each limited per client address
-# (core/ratelimit.py, rule "credential_documents").
+# Public documents, fetched by anybody's verifier or backpack: readable from any origin
+# (credentials/cors.py; a preflight costs nothing and is not counted) and limited per client
+# address (core/ratelimit.py, rule "credential_documents").
 for _pattern in urlpatterns:
-    _pattern.callback = rate_limited("credential_documents", methods=("GET", "HEAD"))(
-        _pattern.callback)
+    _pattern.callback = public_document(
+        rate_limited("credential_documents", methods=("GET", "HEAD"))(_pattern.callback))

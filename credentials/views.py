@@ -53,7 +53,6 @@ def _json(data: dict, *, content_type: str = "application/json", status: int = 2
           download: str = "") -> HttpResponse:
     response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2),
                             content_type=f"{content_type}; charset=utf-8", status=status)
-    response["Access-Control-Allow-Origin"] = "*"
     if download:
         response["Content-Disposition"] = f'attachment; filename="{download}"'
     return response
@@ -117,7 +116,8 @@ def credential_json(request: HttpRequest, award_id: uuid.UUID) -> HttpResponse:
 @require_safe
 def credential_jwt_file(request: HttpRequest, award_id: uuid.UUID) -> HttpResponse:
     award = _get_award_for_attestation(request, award_id)
-    return _file(credential_jwt(award=award).encode("ascii"), "application/jwt",
+    # OB 3.0 section 8.2: a VC-JWT is served as text/plain.
+    return _file(credential_jwt(award=award).encode("ascii"), "text/plain; charset=us-ascii",
                  _download_name(award, "jwt"))
 
 
@@ -221,6 +221,9 @@ def attestation(request: HttpRequest, award_id: uuid.UUID) -> HttpResponse:
         award = _get_award_for_attestation(request, award_id)
         response = _json(credential_for_award(award=award).document,
                          content_type="application/vc+ld+json")
+        # The credential itself, as at its own address (credentials/cors.py); asking for it
+        # needs no preflight (Accept is a header any page may send).
+        response["Access-Control-Allow-Origin"] = "*"
     else:
         key = _anonymous_page_key(request, award_id)
         html = _cached_page(key)

@@ -70,7 +70,8 @@ def test_submit_stores_a_snapshot_and_an_event(submitted, world):
     assert submitted.status == Status.REQUESTED
     assert [a["id"] for a in submitted.answers] == ["q1", "q2"]
     first = submitted.answers[0]
-    assert set(first) == {"id", "title", "prompt", "answer"}
+    assert set(first) == {"id", "title", "prompt", "answer", "lang"}
+    assert first["lang"] == "fr"  # typed on a French page
     assert first["title"]["fr"].startswith("Question 1")
     assert first["answer"].startswith("Rencontrer")
     event = submitted.events.get()

@@ -28,8 +28,9 @@ def test_exported_images_carry_what_their_version_expects(award, tmp_path):
         call_command("awards", "export", str(award.pk), "--format", fmt, "-o", str(path))
     assert json.loads(png_extract(png.read_bytes(), keyword="openbadgecredential"))["id"] == \
         f"urn:uuid:{award.pk}"
-    assert png_extract(ob2_png.read_bytes(), keyword="openbadges").endswith(
-        f"/ob/v2/assertions/{award.pk}.json")
+    baked = json.loads(png_extract(ob2_png.read_bytes(), keyword="openbadges"))
+    assert baked["id"].endswith(f"/ob/v2/assertions/{award.pk}.json")
+    assert baked["verification"] == {"type": "hosted"}  # checked at its id, the address above
     assert svg_extract(svg.read_bytes()).kind == "ob3"
 
 

@@ -36,7 +36,7 @@ def test_credential_is_an_open_badge_3_0_3_with_the_awards_facts(award, world):
     assert [e["narrative"] for e in document["evidence"]] == [
         "Rencontrer, confisquer sans regarder, appeler la police.",
         "Toujours appeler le corps de police."]
-    assert document["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert document["proof"][0]["cryptosuite"] == "eddsa-rdfc-2022"
 
 
 def test_no_clear_email_only_a_salted_hash(award, world):
@@ -65,7 +65,7 @@ def test_credential_is_signed_once_and_again_only_when_it_changes(award, world):
     award.refresh_from_db()
     second = credential_for_award(award=award)
     assert second.pk == first.pk and second.status_index == first.status_index
-    assert second.document["proof"]["proofValue"] != first.document["proof"]["proofValue"]
+    assert second.document["proof"][0]["proofValue"] != first.document["proof"][0]["proofValue"]
     with override_settings(SITE_URL="https://sexto.example.org"):
         moved = credential_for_award(award=award)
         assert moved.document["issuer"]["id"] == "did:web:sexto.example.org"

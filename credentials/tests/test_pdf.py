@@ -35,8 +35,9 @@ def attestation(**changes) -> AttestationPdf:
         granted_at=datetime.datetime(2026, 5, 14, 14, 30, 5, tzinfo=datetime.UTC),
         attestation_url=URL,
         evidence=[
-            ("Première étape", "J'appelle le service de police, sans ouvrir le téléphone."),
-            ("Confidentialité", None),
+            ("Première étape", "J'appelle le service de police, sans ouvrir le téléphone.",
+             "fr"),
+            ("Confidentialité", None, "fr"),
         ],
     )
     return dataclasses.replace(data, **changes)
@@ -85,7 +86,7 @@ def test_english_attestation():
         language="en",
         level="Architect",
         program="Sexto Kit 2",
-        evidence=[("First step", "I call the police.")],
+        evidence=[("First step", "I call the police.", "en")],
     )
     text = text_of(attestation_pdf_render(data))
 
@@ -110,7 +111,7 @@ def test_member_text_is_never_markup():
         member_name=f"Alix {MARKUP}",
         status_note=f"Révoqué {MARKUP}",
         program_description=f"Programme {MARKUP}",
-        evidence=[(f"Titre {MARKUP}", f"Réponse {MARKUP}")],
+        evidence=[(f"Titre {MARKUP}", f"Réponse {MARKUP}", "fr")],
     )
     text = text_of(attestation_pdf_render(data))
 
@@ -186,7 +187,7 @@ def test_no_evidence():
 def test_long_answer_runs_over_several_pages():
     paragraph = "Une réflexion détaillée sur la méthode, reprise plusieurs fois. " * 12
     answer = "\n\n".join([paragraph] * 25) + "\n\nFin de la réponse."
-    pdf = attestation_pdf_render(attestation(evidence=[("Longue question", answer)]))
+    pdf = attestation_pdf_render(attestation(evidence=[("Longue question", answer, "fr")]))
 
     pages = reader(pdf).pages
     assert len(pages) >= 3
@@ -197,7 +198,7 @@ def test_long_answer_runs_over_several_pages():
 def test_characters_the_fonts_lack_are_replaced_not_fatal():
     # PDF/A refuses text no font can display: such characters become U+FFFD, the rest stays.
     answer = "Merci 🙂 et 谢谢, contrôle\x07 fin."
-    text = text_of(attestation_pdf_render(attestation(evidence=[("Question", answer)])))
+    text = text_of(attestation_pdf_render(attestation(evidence=[("Question", answer, "fr")])))
     assert "Merci \ufffd et \ufffd\ufffd, contrôle fin." in text
 
 
@@ -223,3 +224,35 @@ def test_program_description_keeps_its_first_paragraph_with_soft_line_breaks():
     # Markdown wraps lines inside a paragraph: on paper they flow as one paragraph.
     assert _summary("La trousse donne\nune façon commune\nd'agir.\n\nAutre.") == \
         "La trousse donne une façon commune d'agir."
+
+
+def _language_marks(pdf: bytes) -> list[str]:
+    """The /Lang of every element of the structure tree (the tagged PDF), in reading order."""
+    marks = []
+
+    def walk(node) -> None:
+        node = node.get_object()
+        if not isinstance(node, dict):
+            return  # a marked-content id: a leaf
+        if "/Lang" in node and node.get("/Type") == "/StructElem":
+            marks.append(str(node["/Lang"]))
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+            walk(kid)
+
+    walk(reader(pdf).trailer["/Root"]["/StructTreeRoot"])
+    return marks
+
+
+def test_answers_in_another_language_than_the_document_are_marked():
+    """PDF/UA-1 7.2: the English attestation of French answers says they are French."""
+    answers = [("First step", "J'appelle le service de police.", "fr"),
+               ("Second step", "I meet the student.", "en"),
+               ("Third step", "Je rencontre l'élève.", "fr")]
+    english = attestation_pdf_render(attestation(language="en", evidence=answers))
+    assert reader(english).trailer["/Root"]["/Lang"] == "en-CA"
+    # Each French answer is a paragraph marked French; nothing else is marked.
+    assert _language_marks(english) == ["fr-CA", "fr-CA"]
+    french = attestation_pdf_render(attestation(language="fr", evidence=answers))
+    assert reader(french).trailer["/Root"]["/Lang"] == "fr-CA"
+    assert _language_marks(french) == ["en-CA"]

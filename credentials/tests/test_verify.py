@@ -156,8 +156,8 @@ def _replace_narrative(d):
 
 
 def _replace_proof_value(d):
-    value = d["proof"]["proofValue"]
-    d["proof"]["proofValue"] = value[:-2] + ("2" if value[-2] != "2" else "3") + value[-1]
+    value = d["proof"][0]["proofValue"]
+    d["proof"][0]["proofValue"] = value[:-2] + ("2" if value[-2] != "2" else "3") + value[-1]
 
 
 @pytest.mark.parametrize("tamper", [
@@ -169,7 +169,7 @@ def _replace_proof_value(d):
     lambda d: d["issuer"].update(name="Autre émetteur"),
     _replace_proof_value,
     lambda d: d.pop("proof"),
-    lambda d: d["proof"].update(verificationMethod="did:web:evil.example#key"),
+    lambda d: d["proof"][0].update(verificationMethod="did:web:evil.example#key"),
     lambda d: d.pop("credentialStatus"),
 ], ids=["name", "narrative", "validFrom", "achievement-id", "issuer-id", "issuer-name",
         "proofValue", "no-proof", "foreign-key", "status-removed"])
@@ -183,7 +183,7 @@ def test_any_tampering_is_invalid(document, tamper):
 
 
 def test_wrong_proof_type_and_unknown_context_are_explained(document):
-    document["proof"]["type"] = "Ed25519Signature2020"
+    document["proof"][0]["type"] = "Ed25519Signature2020"
     report = verify(text=as_text(document))
     assert report.verdict == "invalid"
     assert "DataIntegrityProof" in next(c.message for c in report.checks if c.name == "signature")
@@ -221,7 +221,7 @@ def test_people_get_translated_reasons_not_developer_english(document):
     from django.utils import translation
     from django.utils.translation import gettext
 
-    document["proof"].pop("proofValue")
+    document["proof"][0].pop("proofValue")
     for language in ("fr", "en"):
         with translation.override(language):
             report = verify(text=as_text(document))

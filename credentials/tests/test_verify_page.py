@@ -208,7 +208,7 @@ def test_what_is_not_a_badge_is_explained(client, db, name, data, message):
 
 def test_wrong_proof_type_and_unknown_context_are_invalid(client, award):
     document = copy.deepcopy(credential_for_award(award=award).document)
-    document["proof"]["type"] = "Ed25519Signature2020"
+    document["proof"][0]["type"] = "Ed25519Signature2020"
     html = html_of(post(client, credential=json.dumps(document)))
     assert "Résultat : Badge invalide" in html and "DataIntegrityProof" in html
     document["@context"].append("https://evil.example/context.json")

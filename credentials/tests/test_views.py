@@ -78,8 +78,9 @@ def test_baked_images_carry_the_signed_credential(client, award):
     assert svg_extract(svg).kind == "ob3"
     assert verify(data=svg).verdict == "valid"
     ob2_png = _get(client, "credentials:ob2_png", award).content
-    assert png_extract(ob2_png, keyword="openbadges").endswith(
-        reverse("credentials:ob2_assertion", args=[award.pk]))
+    # The assertion's JSON, the same as at its hosted address.
+    baked = json.loads(png_extract(ob2_png, keyword="openbadges"))
+    assert baked == _get(client, "credentials:ob2_assertion", award).json()
 
 
 def test_jwt_download_verifies(client, award):
@@ -128,3 +129,51 @@ def test_pdf_follows_the_page_language(client, award):
     english = client.get(reverse("credential_pages:attestation_pdf",
                                  args=[award.pk]).replace("/fr/", "/en/", 1))
     assert english.status_code == 200 and english.content != french.content
+
+
+def _public_documents(award) -> list[str]:
+    """The address of every document of credentials/urls.py, for `award` where it takes one."""
+    from credentials import urls
+    from credentials.services import credential_for_award
+
+    values = {"award_id": award.pk, "slug": award.badge_class.slug,
+              "list_id": credential_for_award(award=award).status_list_id}
+    return [reverse(f"credentials:{p.name}",
+                    kwargs={name: values[name] for name in p.pattern.converters})
+            for p in urls.urlpatterns]
+
+
+def test_every_public_document_is_readable_from_any_origin(client, award):
+    addresses = _public_documents(award)
+    assert len(addresses) == 13
+    for address in addresses:
+        response = client.get(address, HTTP_ORIGIN="https://verifier.example")
+        assert response.status_code == 200, address
+        assert response["Access-Control-Allow-Origin"] == "*", address
+        assert "Access-Control-Allow-Credentials" not in response, address
+    # The credential asked for at the attestation's address, too.
+    negotiated = _get(client, "credential_pages:attestation", award,
+                      HTTP_ACCEPT="application/vc+ld+json")
+    assert negotiated["Access-Control-Allow-Origin"] == "*"
+
+
+def test_a_browser_s_preflight_is_answered_204_with_what_a_verifier_sends(client, award):
+    for address in _public_documents(award):
+        response = client.options(
+            address, HTTP_ORIGIN="https://verifier.example",
+            HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+            HTTP_ACCESS_CONTROL_REQUEST_HEADERS="accept, if-none-match")
+        assert response.status_code == 204, address
+        assert response["Access-Control-Allow-Origin"] == "*"
+        assert set(response["Access-Control-Allow-Methods"].split(", ")) == {
+            "GET", "HEAD", "OPTIONS"}
+        allowed = {h.strip().lower() for h in response["Access-Control-Allow-Headers"].split(",")}
+        assert {"accept", "if-none-match", "accept-language"} <= allowed
+        assert int(response["Access-Control-Max-Age"]) > 0
+        assert not response.content and "Content-Type" not in response
+
+
+def test_the_vc_jwt_is_served_as_text_plain(client, award):
+    response = _get(client, "credentials:credential_jwt", award)
+    assert response["Content-Type"].split(";")[0] == "text/plain"
+    assert response.content.decode("ascii").count(".") == 2
