@@ -2,8 +2,9 @@
 
 It is the digitalbazaar stack (@digitalbazaar/vc, data-integrity, eddsa-rdfc-2022-cryptosuite)
 run by Node.js, sharing no code with ours: what it signs we must verify, and what we sign it
-must verify. Its packages are pinned in interop/package-lock.json and installed by .ci/run
-(`npm ci --prefix credentials/tests/interop`); on a developer's machine, run that once.
+must verify. jose (panva) checks our VC-JWTs the same way. Its packages are pinned in
+interop/package-lock.json and installed by .ci/run (`npm ci --prefix
+credentials/tests/interop`); on a developer's machine, run that once.
 
 Each call starts `node SCRIPT` with the request as JSON on standard input. The scripts read the
 JSON-LD contexts from our vendored folder (credentials/contexts/) and never fetch one.
@@ -92,6 +93,17 @@ def node_verify(
         "fetchDidWeb": fetch_did_web,
     }
     return json.loads(_run("verify.mjs", request))
+
+
+def node_jwt_verify(token: str, *, keys: list[dict], issuer: str,
+                    now: int | None = None) -> dict:
+    """{"verified": True, "header", "payload"} or {"verified": False, "code", "message"} from
+    jose: an RS256 signature by one of `keys` (public JWKs), `iss` == issuer, and `now` (epoch
+    seconds, default the real time) within nbf..exp."""
+    request = {"token": token, "keys": keys, "issuer": issuer}
+    if now is not None:
+        request["now"] = now
+    return json.loads(_run("jwt.mjs", request))
 
 
 def node_sign(credential: dict, *, key: dict, created: str) -> dict:
