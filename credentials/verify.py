@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 import jwt
 from django.conf import settings
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from pyld import jsonld
 
@@ -552,7 +553,13 @@ def _check_jwt(parsed: Parsed, report: Report, fetch: Fetcher, *, now: datetime)
     exp = payload.get("exp")
     if isinstance(exp, int | float) and not isinstance(exp, bool) and exp <= now.timestamp():
         report.add("dates", FAIL, _("Ce jeton JWT a expiré le %(date)s.")
-                   % {"date": datetime.fromtimestamp(exp, UTC).date().isoformat()})
+                   % {"date": _day(datetime.fromtimestamp(exp, UTC))})
+
+
+def _day(moment: datetime) -> str:
+    """The calendar day of `moment` where the site is (settings.TIME_ZONE), as YYYY-MM-DD: the
+    day the attestation page and its PDF show, which a UTC date contradicts every evening."""
+    return timezone.localtime(moment).date().isoformat()
 
 
 def _parse_time(value) -> datetime | None:
@@ -573,15 +580,15 @@ def _check_dates(document: dict, report: Report, *, now: datetime) -> None:
         report.add("dates", FAIL, _("La date de début de validité manque ou est illisible."))
     elif valid_from > now:
         report.add("dates", FAIL, _("Ce badge n'est pas encore valide (à partir du %(date)s).")
-                   % {"date": valid_from.date().isoformat()})
+                   % {"date": _day(valid_from)})
     elif valid_until is not None and valid_until <= now:
         report.add("dates", FAIL, _("Ce badge a expiré le %(date)s.")
-                   % {"date": valid_until.date().isoformat()})
+                   % {"date": _day(valid_until)})
     else:
-        until = (_(" jusqu'au %(date)s") % {"date": valid_until.date().isoformat()}
+        until = (_(" jusqu'au %(date)s") % {"date": _day(valid_until)}
                  if valid_until else "")
         report.add("dates", OK, _("Valide depuis le %(date)s%(until)s.")
-                   % {"date": valid_from.date().isoformat(), "until": until})
+                   % {"date": _day(valid_from), "until": until})
 
 
 def _status_list_document(url: str, fetch: Fetcher) -> dict:
@@ -742,7 +749,7 @@ def _verify_ob2(document: dict, report: Report, fetch: Fetcher, *, now: datetime
     expires = _parse_time(hosted.get("expires"))
     if expires is not None and expires <= now:
         report.add("dates", FAIL, _("Ce badge a expiré le %(date)s.")
-                   % {"date": expires.date().isoformat()})
+                   % {"date": _day(expires)})
 
 
 def _verify_into(report: Report, *, text: str, data: bytes, fetch: Fetcher,

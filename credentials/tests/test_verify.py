@@ -613,3 +613,23 @@ def test_es256_jwt_from_another_did_web_issuer_is_valid(award):
     payload["name"] = "Changé"
     forged = token.split(".")[0] + "." + _b64(payload) + "." + token.split(".")[2]
     assert verify(text=forged, fetch=fetch).verdict == "invalid"
+
+
+def test_the_verifier_s_day_is_the_attestation_s_day_in_the_evening(client, award):
+    """21:30 in Montréal is already tomorrow in UTC: the verifier says the day the attestation
+    page and its PDF show, not the UTC date (issue 11: "differs by a day")."""
+    import datetime
+
+    from django.urls import reverse
+
+    from credentials.services import credential_for_award
+
+    award.granted_at = datetime.datetime(2026, 5, 15, 1, 30, tzinfo=datetime.UTC)
+    award.save(update_fields=["granted_at"])
+    document = credential_for_award(award=award).document
+    assert document["validFrom"] == "2026-05-15T01:30:00Z"
+    report = verify(text=json.dumps(document))
+    dates = next(c for c in report.as_dict()["checks"] if c["name"] == "dates")
+    assert "2026-05-14" in dates["message"] and "2026-05-15" not in dates["message"]
+    page = client.get(reverse("credential_pages:attestation", args=[award.pk])).content.decode()
+    assert "2026-05-14 21:30:00" in page
