@@ -6,6 +6,16 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import BaseModel
 
+# Levels with artwork of their own; the higher levels share the Architecte artwork for now. The
+# files are static (credentials/static/credentials/badges/): the pages show them, the
+# credentials name them and the baked images start from them.
+LEVEL_ARTWORK = {"explorateur": "sexto-explorateur", "architecte": "sexto-architecte"}
+
+
+def level_artwork(level_kind: str, extension: str = "png") -> str:
+    """The static file name of the artwork of a badge of level `level_kind`."""
+    return f"credentials/badges/{LEVEL_ARTWORK.get(level_kind, 'sexto-architecte')}.{extension}"
+
 
 class BadgeClass(BaseModel):
     """A badge that can be earned: one per program level that declares one.
@@ -32,6 +42,11 @@ class BadgeClass(BaseModel):
 
     def __str__(self) -> str:
         return self.slug
+
+    @property
+    def artwork(self) -> str:
+        """Its image's static file name (PNG), for `{% static %}`."""
+        return level_artwork(self.level_kind)
 
 
 class BadgeRequest(BaseModel):

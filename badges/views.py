@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -265,6 +266,7 @@ def attestation_render(request: HttpRequest, award: Award, *,
         "status": award.status,
         "Status": Award.Status,
         "is_recipient": request.user.is_authenticated and request.user.pk == award.recipient_id,
+        "issuer_name": settings.SEXTO_ISSUER_NAME,
         **(extra or {}),
     })
 

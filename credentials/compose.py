@@ -16,6 +16,7 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
 
+from badges.models import level_artwork
 from core.text import localized
 from credentials.contexts import CREDENTIALS_V2, OB_V3P0_3_0_3
 from credentials.did import issuer_did
@@ -24,8 +25,6 @@ CONTEXT = [CREDENTIALS_V2, OB_V3P0_3_0_3]
 # The namespace of the credential subjects' ids (subject_id): fixed, so that an award's subject
 # keeps its id whenever its credential is signed again.
 SUBJECT_NAMESPACE = uuid.UUID("d749888f-3016-496e-b0de-318692ded1e6")
-# Levels with artwork of their own; the higher levels share the Architecte artwork for now.
-LEVEL_ARTWORK = {"explorateur": "sexto-explorateur", "architecte": "sexto-architecte"}
 
 
 def absolute(path: str) -> str:
@@ -38,9 +37,8 @@ def iso_utc(moment: datetime) -> str:
 
 
 def badge_artwork(badge_class, extension: str = "png") -> str:
-    """The static file name of a badge's artwork."""
-    artwork = LEVEL_ARTWORK.get(badge_class.level_kind, "sexto-architecte")
-    return f"credentials/badges/{artwork}.{extension}"
+    """The static file name of a badge's artwork (badges.models.level_artwork)."""
+    return level_artwork(badge_class.level_kind, extension)
 
 
 def badge_image_path(badge_class) -> str:

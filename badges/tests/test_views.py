@@ -406,9 +406,16 @@ def test_attestation_public_with_answers(client, world, architect_award):
     assert response.status_code == 200
     assert "Preuve et attestation de développement professionnel" in body
     assert "Trousse fictive 2 – Architecte" in body
-    assert "Niveau : Architecte" in body
-    assert "Description du <strong>programme</strong> fictif." in body
+    assert "<dt>Niveau</dt>" in body and "<dd>Architecte</dd>" in body
+    # The badge's own description and criteria, the program linked rather than told again.
+    assert "<p>Cas.</p>" in body and "<p>Répondre.</p>" in body
+    assert "Description du <strong>programme</strong> fictif." not in body
+    program_url = reverse("training:program", args=["trousse-fictive"])
+    assert f'href="{program_url}">Trousse fictive</a>' in body
     assert "Badge attribué à" in body and "Ariane Fictive" in body
+    assert "<dt>Émetteur</dt>" in body
+    assert 'class="status-banner status-granted"' in body and "<strong>Valide</strong>" in body
+    assert 'class="badge-image" src="/static/credentials/badges/sexto-architecte.png"' in body
     assert reverse("badges:member_profile", args=[world.learner.handle]) in body
     local = timezone.localtime(architect_award.granted_at).strftime("%Y-%m-%d %H:%M:%S")
     assert "Date d'obtention" in body and local in body
@@ -421,22 +428,22 @@ def test_attestation_without_request_uses_the_newest_published_version(client, w
     from training.models import Program
 
     Program.objects.create(
-        slug="trousse-fictive", version=2, title={"fr": "T", "en": "T"},
+        slug="trousse-fictive", version=2, title={"fr": "Trousse, version 2", "en": "T"},
         summary={"fr": "R", "en": "S"}, description={"fr": "Texte de la version 2.", "en": "V2."},
         source_file="v2.yaml", source_sha256="1" * 64, published_at=timezone.now())
     Program.objects.create(
-        slug="trousse-fictive", version=3, title={"fr": "T", "en": "T"},
+        slug="trousse-fictive", version=3, title={"fr": "Brouillon v3", "en": "Draft"},
         summary={"fr": "R", "en": "S"}, description={"fr": "Brouillon v3.", "en": "Draft."},
         source_file="v3.yaml", source_sha256="2" * 64)
     url = reverse("credential_pages:attestation", args=[explorer_award.pk])
     award_visibility_set(award=explorer_award, user=world.learner, visibility="titles_only")
-    # With its request, the attestation shows the version the badge was earned in.
-    assert "Description du <strong>programme</strong> fictif." in client.get(url).content.decode()
+    # With its request, the attestation names the version the badge was earned in.
+    assert ">Trousse fictive</a>" in client.get(url).content.decode()
     request_id = explorer_award.request_id
     Award.objects.filter(pk=explorer_award.pk).update(request=None)
     BadgeRequest.objects.filter(pk=request_id).delete()
     body = client.get(url).content.decode()
-    assert "Texte de la version 2." in body and "Brouillon v3." not in body
+    assert ">Trousse, version 2</a>" in body and "Brouillon v3" not in body
 
 
 def test_attestation_in_english(client, world, architect_award):

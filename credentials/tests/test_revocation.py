@@ -90,7 +90,7 @@ def test_the_reason_is_shown_to_the_member_and_staff_never_to_the_public(client,
     world.learner.profile_published = True
     world.learner.save()
     profile = client.get(reverse("badges:member_profile", args=[world.learner.handle]))
-    assert "Révoqué le" in profile.content.decode()
+    assert "Ce badge a été révoqué le" in profile.content.decode()
     assert "Motif confidentiel." not in profile.content.decode()
     for person in (world.learner, world.reviewer):
         client.force_login(person)

@@ -9,3 +9,23 @@ document.addEventListener("htmx:afterSwap", function (event) {
   }
   focusable.focus();
 });
+
+// "Copier le lien": the address is already in a read-only field anyone can select and copy; the
+// button (hidden without JavaScript) copies it in one step and says so to screen readers.
+document.querySelectorAll("[data-copy]").forEach(function (button) {
+  var field = document.getElementById(button.getAttribute("data-copy"));
+  var status = button.parentNode.querySelector(".copy-status");
+  if (!field || !navigator.clipboard) {
+    return;
+  }
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    navigator.clipboard.writeText(field.value).then(function () {
+      if (status) {
+        status.textContent = button.getAttribute("data-copied");
+      }
+    }, function () {
+      field.select();
+    });
+  });
+});
