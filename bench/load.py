@@ -26,7 +26,6 @@ import re
 import secrets
 import shutil
 import socket
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -415,12 +414,7 @@ def served_database() -> Iterator[str]:
     folder = Path(tempfile.mkdtemp(prefix="sexto-bench-"))
     try:
         path = folder / "bench.sqlite3"
-        connection.ensure_connection()
-        copy = sqlite3.connect(path)
-        try:
-            connection.connection.backup(copy)
-        finally:
-            copy.close()
+        connection.copy_to_file(path)  # config/sqlite_backend
         yield f"sqlite:///{path}"
     finally:
         shutil.rmtree(folder, ignore_errors=True)

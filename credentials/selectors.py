@@ -49,7 +49,7 @@ def attestation_pdf_data(award: Award, language: str) -> AttestationPdf:
         evidence=[
             (localized(item.get("title"), language),
              item.get("answer") if _answers_shown(award) else None,
-             item.get("lang") or award.recipient.preferred_language)
+             item.get("lang", ""))  # every stored answer has one (badges migration 0002)
             for item in award.evidence or []
         ],
         status_note=note,

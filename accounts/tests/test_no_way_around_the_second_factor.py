@@ -37,6 +37,13 @@ def _stale(client, settings):
     session.save()
 
 
+def _grant_to_outsider(client, world, role=Role.PRINCIPAL, **headers):
+    """The people page's role form, sent for the world's outsider at its school."""
+    return client.post(reverse("accounts:role_grant"), {
+        "email": world.outsider.email, "role": role, "organisation": str(world.school.pk)},
+        **headers)
+
+
 # --- The admin's sign-in ----------------------------------------------------------------------
 
 
@@ -123,9 +130,7 @@ def test_an_org_admin_with_a_second_factor_cannot_grant_from_a_password_only_ses
         client, world):
     totp_device_create(user=world.org_admin, name="Téléphone")
     client.force_login(world.org_admin)
-    response = client.post(reverse("accounts:role_grant"), {
-        "email": world.outsider.email, "role": Role.PRINCIPAL,
-        "organisation": str(world.school.pk)})
+    response = _grant_to_outsider(client, world)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:second_factor"))
     assert not Membership.objects.filter(user=world.outsider).exists()
@@ -158,17 +163,13 @@ def test_people_without_a_second_factor_keep_their_password_sessions(client, wor
 def test_granting_a_role_asks_for_a_fresh_reauthentication(client, world, settings):
     login_verified(client, world.org_admin, reauthenticated=True)
     _stale(client, settings)
-    response = client.post(reverse("accounts:role_grant"), {
-        "email": world.outsider.email, "role": Role.PRINCIPAL,
-        "organisation": str(world.school.pk)})
+    response = _grant_to_outsider(client, world)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:reauthenticate"))
     assert not Membership.objects.filter(user=world.outsider).exists()
     # Fresh: granted.
     login_verified(client, world.org_admin, reauthenticated=True)
-    response = client.post(reverse("accounts:role_grant"), {
-        "email": world.outsider.email, "role": Role.PRINCIPAL,
-        "organisation": str(world.school.pk)})
+    response = _grant_to_outsider(client, world)
     assert response.status_code == 302 and response["Location"] == reverse("accounts:people")
     assert Membership.objects.filter(user=world.outsider, role=Role.PRINCIPAL).exists()
 
@@ -178,9 +179,8 @@ def test_a_verified_session_without_reauthentication_grants_nothing(client, worl
     page = client.get(reverse("accounts:people"))
     assert page.status_code == 200
     assert page.context["reauth_url"] in page.content.decode()  # the page says how
-    response = client.post(reverse("accounts:role_grant"), {
-        "email": world.outsider.email, "role": Role.STAFF,
-        "organisation": str(world.school.pk)}, HTTP_REFERER="http://testserver/fr/personnes/")
+    response = _grant_to_outsider(client, world, Role.STAFF,
+                                  HTTP_REFERER="http://testserver/fr/personnes/")
     assert response["Location"] == (reverse("accounts:reauthenticate")
                                     + "?next=%2Ffr%2Fpersonnes%2F")
     assert not Membership.objects.filter(user=world.outsider).exists()
@@ -210,9 +210,7 @@ def test_people_page_actions_need_a_second_factor(client, world):
     client.force_login(world.org_admin)  # no second factor: sent to add one
     response = client.get(reverse("accounts:people"))
     assert response["Location"].startswith(reverse("accounts:security"))
-    response = client.post(reverse("accounts:role_grant"), {
-        "email": world.outsider.email, "role": Role.STAFF,
-        "organisation": str(world.school.pk)})
+    response = _grant_to_outsider(client, world, Role.STAFF)
     assert response["Location"].startswith(reverse("accounts:security"))
     assert not Membership.objects.filter(user=world.outsider).exists()
 

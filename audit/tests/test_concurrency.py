@@ -6,7 +6,6 @@ database lives in memory, in a shared cache whose table locks fail at once inste
 options (the IMMEDIATE transaction mode under test), and the rest of the suite stays in memory.
 """
 
-import sqlite3
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -27,12 +26,7 @@ def database_settings(transactional_db, tmp_path):
     settings_dict = dict(connection.settings_dict)
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
         path = tmp_path / "audit.sqlite3"
-        connection.ensure_connection()
-        copy = sqlite3.connect(path)
-        try:
-            connection.connection.backup(copy)
-        finally:
-            copy.close()
+        connection.copy_to_file(path)  # config/sqlite_backend
         settings_dict["NAME"] = str(path)
     return settings_dict
 

@@ -8,6 +8,9 @@ transaction. This is no back door: whoever may run flush may drop a trigger anyw
 keyed hash chain, not the triggers, is what catches such a person.
 """
 
+import sqlite3
+from pathlib import Path
+
 from django.db.backends.sqlite3 import base, operations
 
 
@@ -35,3 +38,14 @@ class DatabaseOperations(operations.DatabaseOperations):
 
 class DatabaseWrapper(base.DatabaseWrapper):
     ops_class = DatabaseOperations
+
+    def copy_to_file(self, path: Path) -> None:
+        """Write this (in-memory test) database to a file, by SQLite's backup API: for threads
+        or processes that need connections of their own to the same data (bench servers,
+        concurrency tests). The file is a copy; nothing is read back from it."""
+        self.ensure_connection()
+        copy = sqlite3.connect(path)
+        try:
+            self.connection.backup(copy)
+        finally:
+            copy.close()
